@@ -1,0 +1,22 @@
+import { parsePositiveInt, parseResourceId, type ResourceId } from "../core/ids.js";
+import { AppError } from "../errors/index.js";
+
+/** A bucket or group id from the path: a positive integer, else 400 (D2). */
+export function containerIdParam(raw: string, field: string): number {
+  const id = parsePositiveInt(raw);
+  if (id === undefined)
+    throw new AppError("MALFORMED_ID", `${field}: must be a positive integer (got "${raw}")`);
+  return id;
+}
+
+/** An id that may be a bucket/group id or a UUID, else 400. */
+export function resourceIdParam(raw: string, field: string): ResourceId {
+  const id = parseResourceId(raw);
+  if (id === undefined) {
+    throw new AppError(
+      "MALFORMED_ID",
+      `${field}: must be a bucket or group id (integer) or a UUID (got "${raw}")`,
+    );
+  }
+  return id;
+}

@@ -1,0 +1,84 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./index.js";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({}, "/srv/app");
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      dataDir: path.resolve("/srv/app", "data"),
+      apiKey: undefined,
+      publicUrl: "http://localhost:8080",
+      allowPrivateNetwork: false,
+      logLevel: "info",
+      quotas: { fileTokens: undefined, searches: undefined },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads every variable", () => {
+    const config = loadConfig(
+      {
+        PORT: "9000",
+        HOST: "127.0.0.1",
+        OPENGROUND_DATA_DIR: "/var/lib/og",
+        OPENGROUND_API_KEY: "0b8f2c55-9d1e-4a53-8a9f-0a4c2e6f1d77",
+        OPENGROUND_PUBLIC_URL: "https://rag.example.com/",
+        OPENGROUND_ALLOW_PRIVATE_NETWORK: "true",
+        OPENGROUND_LOG_LEVEL: "warn",
+        OPENGROUND_QUOTA_FILE_TOKENS: "1000000",
+        OPENGROUND_QUOTA_SEARCHES: "500",
+      },
+      "/srv/app",
+    );
+    expect(config).toMatchObject({
+      port: 9000,
+      host: "127.0.0.1",
+      dataDir: "/var/lib/og",
+      apiKey: "0b8f2c55-9d1e-4a53-8a9f-0a4c2e6f1d77",
+      publicUrl: "https://rag.example.com",
+      allowPrivateNetwork: true,
+      logLevel: "warn",
+      quotas: { fileTokens: 1_000_000, searches: 500 },
+    });
+  });
+
+  it("derives the public URL from HOST and PORT", () => {
+    expect(loadConfig({ HOST: "10.0.0.5", PORT: "81" }).publicUrl).toBe("http://10.0.0.5:81");
+  });
+
+  it("lists every problem at once", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: "http",
+        OPENGROUND_API_KEY: "short",
+        OPENGROUND_PUBLIC_URL: "ftp://x",
+        OPENGROUND_ALLOW_PRIVATE_NETWORK: "maybe",
+        OPENGROUND_LOG_LEVEL: "loud",
+        OPENGROUND_QUOTA_SEARCHES: "-1",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(6);
+    expect(problems.join("\n")).toMatch(/PORT/);
+    expect(problems.join("\n")).toMatch(/OPENGROUND_API_KEY/);
+    expect(problems.join("\n")).toMatch(/OPENGROUND_PUBLIC_URL/);
+    expect(problems.join("\n")).toMatch(/OPENGROUND_ALLOW_PRIVATE_NETWORK/);
+    expect(problems.join("\n")).toMatch(/OPENGROUND_LOG_LEVEL/);
+    expect(problems.join("\n")).toMatch(/OPENGROUND_QUOTA_SEARCHES/);
+  });
+
+  it("rejects a port out of range", () => {
+    expect(() => loadConfig({ PORT: "70000" })).toThrow(ConfigError);
+  });
+
+  it("treats blank values as unset", () => {
+    expect(loadConfig({ PORT: " ", OPENGROUND_API_KEY: "" }).port).toBe(8080);
+  });
+});

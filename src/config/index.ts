@@ -1,0 +1,164 @@
+import path from "node:path";
+
+/**
+ * Openground's configuration, parsed once at start-up from the environment.
+ * This module is the only place that reads `process.env` (STYLE.md habit 16):
+ * everything else receives a frozen `Config`.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the data directory (SQLite database, stored files). */
+  readonly dataDir: string;
+  /** Bootstrap API key: an account with this key exists after start-up. */
+  readonly apiKey: string | undefined;
+  /** Base of every URL the server hands out (no trailing slash). */
+  readonly publicUrl: string;
+  /** Allow outbound fetches (remote ingest, crawl, callbacks) to private addresses. */
+  readonly allowPrivateNetwork: boolean;
+  readonly logLevel: LogLevel;
+  /** Optional per-period caps reported as the `max` of the customer meters. */
+  readonly quotas: { readonly fileTokens: number | undefined; readonly searches: number | undefined };
+  /** Largest accepted JSON request body, in bytes. */
+  readonly maxJsonBodyBytes: number;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Thrown by {@link loadConfig} with every problem found, one per line. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parse and validate the configuration. Collects every problem before failing so
+ * an operator fixes them all in one go.
+ *
+ * @example
+ *   const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+
+  const port = parseInteger(read("PORT"), 8080, "PORT", 0, 65535, problems);
+  const host = read("HOST") ?? "0.0.0.0";
+  const dataDir = path.resolve(cwd, read("OPENGROUND_DATA_DIR") ?? "./data");
+
+  const apiKey = read("OPENGROUND_API_KEY");
+  if (apiKey !== undefined && !/^[\x21-\x7e]{8,256}$/.test(apiKey)) {
+    problems.push("OPENGROUND_API_KEY must be 8 to 256 printable characters without spaces");
+  }
+
+  const allowPrivateNetwork = parseBoolean(
+    read("OPENGROUND_ALLOW_PRIVATE_NETWORK"),
+    false,
+    "OPENGROUND_ALLOW_PRIVATE_NETWORK",
+    problems,
+  );
+
+  const logLevel = (read("OPENGROUND_LOG_LEVEL") ?? "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`OPENGROUND_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+
+  const publicHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  let publicUrl = `http://${publicHost.includes(":") ? `[${publicHost}]` : publicHost}:${port}`;
+  const rawPublicUrl = read("OPENGROUND_PUBLIC_URL");
+  if (rawPublicUrl !== undefined) {
+    const parsed = parseHttpUrl(rawPublicUrl);
+    if (parsed === undefined) {
+      problems.push("OPENGROUND_PUBLIC_URL must be an absolute http(s) URL");
+    } else {
+      publicUrl = parsed.replace(/\/+$/, "");
+    }
+  }
+
+  const fileTokens = parseOptionalInteger(
+    read("OPENGROUND_QUOTA_FILE_TOKENS"),
+    "OPENGROUND_QUOTA_FILE_TOKENS",
+    problems,
+  );
+  const searches = parseOptionalInteger(
+    read("OPENGROUND_QUOTA_SEARCHES"),
+    "OPENGROUND_QUOTA_SEARCHES",
+    problems,
+  );
+  const maxJsonBodyBytes = parseInteger(
+    read("OPENGROUND_MAX_JSON_BYTES"),
+    10 * 1024 * 1024,
+    "OPENGROUND_MAX_JSON_BYTES",
+    1024,
+    1024 * 1024 * 1024,
+    problems,
+  );
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    apiKey,
+    publicUrl,
+    allowPrivateNetwork,
+    logLevel,
+    quotas: Object.freeze({ fileTokens, searches }),
+    maxJsonBodyBytes,
+  });
+}
+
+function parseInteger(
+  raw: string | undefined,
+  fallback: number,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return Number(raw);
+}
+
+function parseOptionalInteger(raw: string | undefined, name: string, problems: string[]): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    problems.push(`${name} must be a non-negative integer (got "${raw}")`);
+    return undefined;
+  }
+  return Number(raw);
+}
+
+function parseBoolean(raw: string | undefined, fallback: boolean, name: string, problems: string[]): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+function parseHttpUrl(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+    if (url.search || url.hash) return undefined;
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
