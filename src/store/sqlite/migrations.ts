@@ -95,4 +95,112 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "documents, processes, chunks, jobs",
+    sql: `
+      CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        bucket_id INTEGER NOT NULL REFERENCES buckets(id) ON DELETE CASCADE,
+        process_id TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_type TEXT,
+        declared_type TEXT,
+        file_bytes INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT,
+        origin_url TEXT,
+        copied_from TEXT,
+        process_level TEXT NOT NULL CHECK (process_level IN ('full', 'none')),
+        filter TEXT,
+        search_data TEXT,
+        status TEXT NOT NULL,
+        status_message TEXT,
+        url_token TEXT NOT NULL,
+        language TEXT,
+        tokens INTEGER NOT NULL DEFAULT 0,
+        chunk_count INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+      );
+      CREATE INDEX documents_by_account ON documents(account_id, created, id);
+      CREATE INDEX documents_by_bucket ON documents(bucket_id, created, id);
+      CREATE INDEX documents_by_process ON documents(process_id);
+      CREATE INDEX documents_by_hash ON documents(content_hash);
+
+      -- Bucket aggregates follow the documents table, whatever deletes or inserts rows.
+      CREATE TRIGGER documents_count_insert AFTER INSERT ON documents BEGIN
+        UPDATE buckets SET file_count = file_count + 1, file_bytes = file_bytes + NEW.file_bytes WHERE id = NEW.bucket_id;
+      END;
+      CREATE TRIGGER documents_count_delete AFTER DELETE ON documents BEGIN
+        UPDATE buckets SET file_count = file_count - 1, file_bytes = file_bytes - OLD.file_bytes WHERE id = OLD.bucket_id;
+      END;
+      CREATE TRIGGER documents_count_size AFTER UPDATE OF file_bytes ON documents BEGIN
+        UPDATE buckets SET file_bytes = file_bytes - OLD.file_bytes + NEW.file_bytes WHERE id = NEW.bucket_id;
+      END;
+
+      -- seq is the integer IngestStatus.id; id the processId.
+      CREATE TABLE processes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('ingest', 'update', 'copy', 'delete')),
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        callback_url TEXT,
+        callback_data TEXT,
+        terminal_notified INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+      );
+      CREATE INDEX processes_by_account ON processes(account_id, seq);
+
+      -- One row per document a process covers, with that process's view of its status.
+      -- snapshot: the DocumentDetail of a deleted document.
+      CREATE TABLE process_items (
+        process_id TEXT NOT NULL REFERENCES processes(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        document_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        status_message TEXT,
+        snapshot TEXT,
+        PRIMARY KEY (process_id, position)
+      );
+      CREATE INDEX process_items_by_document ON process_items(document_id);
+
+      CREATE TABLE chunks (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        chunk_id TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        page_numbers TEXT NOT NULL,
+        text TEXT NOT NULL,
+        suggested_text TEXT NOT NULL,
+        section_summary TEXT,
+        data TEXT NOT NULL,
+        PRIMARY KEY (document_id, idx)
+      );
+
+      -- The durable job queue. Times are epoch milliseconds.
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        group_key TEXT,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        run_after INTEGER NOT NULL,
+        locked_by TEXT,
+        locked_until INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        error_code TEXT,
+        error_message TEXT,
+        created INTEGER NOT NULL,
+        updated INTEGER NOT NULL
+      );
+      CREATE INDEX jobs_ready ON jobs(state, run_after, created);
+      CREATE INDEX jobs_by_group ON jobs(group_key, state);
+      CREATE INDEX jobs_running ON jobs(state, locked_until);
+    `,
+  },
 ];
