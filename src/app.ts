@@ -68,7 +68,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     bodyLimit: config.maxJsonBodyBytes,
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long ids must reach the error handler as a 400, not die in the router as a 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook("onClose", async () => store.close());

@@ -10,6 +10,8 @@ runJobQueueContract("sqlite", async () => {
     advance: (ms) => {
       offset += ms;
     },
-    close: async () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 });

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { ApiInstance } from "../../src/api/context.js";
@@ -40,18 +41,18 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openground-test-"));
   const apiKey = newUuid();
+  // A real port up front, so the URLs the server hands out (OPENGROUND_PUBLIC_URL) are right.
+  const port = await freePort();
   const config = loadConfig({
     OPENGROUND_DATA_DIR: dataDir,
     OPENGROUND_API_KEY: apiKey,
     HOST: "127.0.0.1",
-    PORT: "0",
+    PORT: String(port),
     ...env,
   });
   const app = await buildApp(config, { ...options, logLevel: "silent" });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  const url = `http://127.0.0.1:${address.port}`;
+  await app.listen({ port, host: "127.0.0.1" });
+  const url = `http://127.0.0.1:${port}`;
 
   const client = (key = apiKey): Client =>
     new GroundXClient({ apiKey: key, environment: `${url}/api`, maxRetries: 0, timeoutInSeconds: 10 });
@@ -82,6 +83,18 @@ export async function startTestServer(
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A TCP port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
 }
 
 /** Run an SDK call expected to fail; return its HTTP status and body. */

@@ -148,6 +148,32 @@ describe("bucket list pagination (§1.6, D8)", () => {
     }
   });
 
+  it("continues without skipping when buckets are deleted or created between pages", async () => {
+    const mutable = await server.newAccount();
+    const ids: number[] = [];
+    for (const name of ["m1", "m2", "m3", "m4", "m5"]) {
+      ids.push((await mutable.client.buckets.create({ name })).bucket.bucketId);
+    }
+    const first = await call(server, "/bucket?n=2", { apiKey: mutable.apiKey });
+    const firstIds = first.body.buckets.map((b: Json) => b.bucketId);
+    const rest = ids.filter((id) => !firstIds.includes(id));
+    // delete the item the next page would start with, add one at the end
+    await mutable.client.buckets.delete(rest[0] as number);
+    const added = (await mutable.client.buckets.create({ name: "m6" })).bucket.bucketId;
+
+    const seen = [...firstIds];
+    let token = first.body.nextToken;
+    while (token) {
+      const page = await call(server, `/bucket?n=2&nextToken=${token}`, { apiKey: mutable.apiKey });
+      expect(page.status).toBe(200);
+      expect(page.body.total).toBe(5);
+      seen.push(...page.body.buckets.map((b: Json) => b.bucketId));
+      token = page.body.nextToken;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort((a, b) => a - b)).toEqual([...firstIds, ...rest.slice(1), added].sort((a, b) => a - b));
+  });
+
   it.each(["0", "101", "abc", "-1", "2.5"])("rejects n=%s with a 400 naming n", async (n) => {
     const result = await call(server, `/bucket?n=${n}`);
     expectError(result, 400, { field: "n" });
@@ -246,5 +272,21 @@ describe("bucket validation (§1.3, §1.7, D2)", () => {
     expect(got.body.bucket.name).toBe("slash");
     const deleted = await call(server, `/bucket/${id}/`, { method: "DELETE" });
     expect(deleted.status).toBe(200);
+  });
+});
+
+describe("bucket names", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server.close());
+
+  it("refuses control characters", async () => {
+    const response = await server.api("/bucket", { method: "POST", json: { name: "a\u0000b" } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/^name:/);
+    const ok = await server.api("/bucket", { method: "POST", json: { name: "Zürich — 東京 📄" } });
+    expect(ok.status).toBe(200);
   });
 });

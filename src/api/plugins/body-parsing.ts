@@ -31,7 +31,8 @@ export function stripNulls(value: unknown): unknown {
  */
 export function registerBodyParsing(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser("error", "error");
-  app.removeContentTypeParser("application/json");
+  // Only JSON (and, on ingest routes, multipart) bodies are accepted; text/plain is a 400 like any other type.
+  app.removeContentTypeParser(["application/json", "text/plain"]);
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
     const text = typeof body === "string" ? body : body.toString("utf8");
     if (text.trim() === "") {

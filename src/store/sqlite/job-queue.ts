@@ -38,6 +38,29 @@ const toJob = (r: JobRow): Job => ({
 });
 
 /**
+ * Insert queued jobs; call inside a transaction. Shared with the document store,
+ * which enqueues a document's job in the transaction that creates the document.
+ */
+export function insertJobs(db: SqliteDatabase, jobs: readonly NewJob[], now: number): void {
+  const insert = db.prepare(
+    `INSERT INTO jobs (id, kind, payload, group_key, state, attempts, max_attempts, run_after, created, updated)
+     VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
+  );
+  for (const job of jobs) {
+    insert.run(
+      job.id,
+      job.kind,
+      JSON.stringify(job.payload ?? null),
+      job.groupKey ?? null,
+      job.maxAttempts ?? 3,
+      job.runAfter?.getTime() ?? now,
+      now,
+      now,
+    );
+  }
+}
+
+/**
  * {@link JobQueue} on SQLite. A claim is one `UPDATE … WHERE id = (SELECT …)
  * RETURNING` statement inside an IMMEDIATE transaction, so two workers (threads
  * or processes sharing the file) can never claim the same job.
@@ -52,25 +75,7 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async enqueue(jobs: readonly NewJob[]): Promise<void> {
-    const insert = this.#db.prepare(
-      `INSERT INTO jobs (id, kind, payload, group_key, state, attempts, max_attempts, run_after, created, updated)
-       VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
-    );
-    const now = this.#now();
-    this.#db.transaction(() => {
-      for (const job of jobs) {
-        insert.run(
-          job.id,
-          job.kind,
-          JSON.stringify(job.payload ?? null),
-          job.groupKey ?? null,
-          job.maxAttempts ?? 3,
-          job.runAfter?.getTime() ?? now,
-          now,
-          now,
-        );
-      }
-    })();
+    this.#db.transaction(() => insertJobs(this.#db, jobs, this.#now()))();
   }
 
   async claim(workerId: string, kinds: readonly string[], lockMs: number): Promise<Job | undefined> {

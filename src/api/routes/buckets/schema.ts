@@ -1,7 +1,12 @@
 import { Type } from "typebox";
 import { PaginationQuery, Timestamp } from "../../schemas/common.js";
 
-export const Name = Type.String({ minLength: 1, maxLength: 256, pattern: "\\S" });
+/** A display name: 1–256 characters, not blank, no control characters. */
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  pattern: "^(?=[\\s\\S]*\\S)[^\\u0000-\\u001f\\u007f]+$",
+});
 
 export const BucketDetail = Type.Object(
   {
