@@ -28,7 +28,7 @@ describe("parseUsageWindow", () => {
     ["2026-11-02T00:00:00Z", "2026-11-02T00:00:00Z", /^VALIDATION_FAILED endTime: must be after startTime/],
     ["2026-11-02T00:00:00Z", "2026-11-29T12:35:00Z", /^VALIDATION_FAILED endTime: must not be in the future/],
     [
-      "2025-11-01T00:00:00Z",
+      "2025-10-01T00:00:00Z",
       "2026-11-02T00:00:00Z",
       /^VALIDATION_FAILED startTime: the window must not exceed 366/,
     ],
