@@ -9,20 +9,30 @@ import { registerErrorHandling } from "./api/plugins/error-handler.js";
 import { apiKeyRoutes } from "./api/routes/api-keys/routes.js";
 import { bucketRoutes } from "./api/routes/buckets/routes.js";
 import { customerRoutes } from "./api/routes/customer/routes.js";
+import { documentRoutes } from "./api/routes/documents/routes.js";
+import { fileRoutes } from "./api/routes/files/routes.js";
 import { groupRoutes } from "./api/routes/groups/routes.js";
 import { healthRoutes } from "./api/routes/health/routes.js";
+import { ingestRoutes } from "./api/routes/ingest/routes.js";
 import { workflowRoutes } from "./api/routes/workflows/routes.js";
 import { registerValidation } from "./api/validation.js";
 import type { Config } from "./config/index.js";
+import { CallbackNotifier } from "./ingest/notifier.js";
+import { IngestPipeline } from "./ingest/pipeline.js";
+import { ParserPool } from "./ingest/sandbox/pool.js";
+import { IngestService } from "./ingest/service.js";
+import { HostedUrls } from "./ingest/urls.js";
+import { CallbackSender, safeFetch } from "./net/index.js";
 import { type BootstrapResult, ensureBootstrapAccount } from "./services/accounts.js";
 import { BucketService } from "./services/buckets.js";
-import { databaseCheck, diskCheck, HealthMonitor } from "./services/health.js";
-import type { MetadataStore } from "./store/contracts/metadata-store.js";
-import { createStores } from "./store/index.js";
+import { databaseCheck, diskCheck, HealthMonitor, workerCheck } from "./services/health.js";
+import { createStores, type Stores } from "./store/index.js";
 
 export interface AppOptions {
-  /** Use this store instead of opening the configured one (it is closed with the app). */
-  readonly store?: MetadataStore;
+  /** Use these stores instead of opening the configured ones (they are closed with the app). */
+  readonly stores?: Stores;
+  /** Run the ingestion workers in this process (default true). */
+  readonly workers?: boolean;
   /** Injectable clock. */
   readonly now?: () => Date;
   /** Override the log level of the configuration (tests use "silent"). */
@@ -49,20 +59,10 @@ export const API_PREFIX = "/api/v1";
  * `listen({ port: 0 })`; `main.ts` listens on the configured port).
  */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<ApiInstance> {
-  const store = options.store ?? createStores(config).metadata;
-  const health = new HealthMonitor()
-    .register("database", databaseCheck(store))
-    .register("ingest", databaseCheck(store))
-    .register("ingest", diskCheck(config.dataDir))
-    .register("search", databaseCheck(store));
-  const context: ApiContext = {
-    config,
-    store,
-    health,
-    buckets: new BucketService(store),
-    now: options.now ?? (() => new Date()),
-  };
-
+  const stores = options.stores ?? createStores(config);
+  const store = stores.metadata;
+  const now = options.now ?? (() => new Date());
+  const urls = new HostedUrls(config.publicUrl);
   const app = Fastify({
     logger: { level: options.logLevel ?? config.logLevel },
     bodyLimit: config.maxJsonBodyBytes,
@@ -71,8 +71,74 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Long ids must reach the error handler as a 400, not die in the router as a 414.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const logger = app.log;
 
-  app.addHook("onClose", async () => store.close());
+  const callbacks = new CallbackSender({
+    allowPrivateNetwork: config.allowPrivateNetwork,
+    logger: logger.child({ component: "callbacks" }),
+  });
+  const notifier = new CallbackNotifier(stores.documents, callbacks, urls);
+  const parser = new ParserPool({
+    size: config.ingest.workers,
+    timeoutMs: config.ingest.parseTimeoutMs,
+    maxMemoryMb: config.ingest.parserMemoryMb,
+  });
+  const pipeline = new IngestPipeline({
+    documents: stores.documents,
+    queue: stores.queue,
+    blobs: stores.blobs,
+    parser,
+    urls,
+    config: config.ingest,
+    log: logger.child({ component: "ingest" }),
+    download: (url, signal) =>
+      safeFetch(url, {
+        allowPrivateNetwork: config.allowPrivateNetwork,
+        timeoutMs: config.ingest.fetchTimeoutMs,
+        maxBytes: config.ingest.maxFileBytes,
+        signal,
+        userAgent: "openground-ingest/1",
+      }),
+    recordUsage: (accountId, metric, amount) => store.recordUsage(accountId, metric, amount, now()),
+    onDocumentSettled: (processId, documentId) => notifier.documentSettled(processId, documentId),
+  });
+  const ingest = new IngestService({
+    documents: stores.documents,
+    metadata: store,
+    blobs: stores.blobs,
+    urls,
+    notifier,
+    wake: () => pipeline.notify(),
+  });
+  const buckets = new BucketService(store).onDelete((accountId, bucketId) =>
+    ingest.deleteBucketDocuments(accountId, bucketId),
+  );
+
+  const health = new HealthMonitor()
+    .register("database", databaseCheck(store))
+    .register("ingest", databaseCheck(store))
+    .register("ingest", diskCheck(config.dataDir))
+    .register("ingest", workerCheck(pipeline, options.workers !== false))
+    .register("search", databaseCheck(store));
+  const context: ApiContext = {
+    config,
+    store,
+    health,
+    buckets,
+    documents: stores.documents,
+    blobs: stores.blobs,
+    urls,
+    ingest,
+    now,
+  };
+
+  app.addHook("onClose", async () => {
+    await pipeline.stop();
+    await parser.close();
+    // Give callbacks in flight a moment; they never block shutdown for long.
+    await Promise.race([notifier.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    await stores.close();
+  });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
@@ -110,12 +176,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         customerRoutes,
         apiKeyRoutes,
         healthRoutes,
+        documentRoutes,
       ]) {
         await routes(api, context);
       }
+      // Multipart parsing is registered inside the ingest routes' own scope only.
+      await api.register(async (scope) => ingestRoutes(scope, context));
     },
     { prefix: API_PREFIX },
   );
+  await app.register(async (files) => fileRoutes(files, context));
+
+  if (options.workers !== false) pipeline.start();
 
   return app;
 }

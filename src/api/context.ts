@@ -7,8 +7,12 @@ import type {
   RawServerDefault,
 } from "fastify";
 import type { Config } from "../config/index.js";
+import type { IngestService } from "../ingest/service.js";
+import type { HostedUrls } from "../ingest/urls.js";
 import type { BucketService } from "../services/buckets.js";
 import type { HealthMonitor } from "../services/health.js";
+import type { BlobStore } from "../store/contracts/blob-store.js";
+import type { DocumentStore } from "../store/contracts/document-store.js";
 import type { MetadataStore } from "../store/contracts/metadata-store.js";
 
 /** The fastify instance routes are registered on, typed by the TypeBox provider. */
@@ -26,6 +30,10 @@ export interface ApiContext {
   readonly store: MetadataStore;
   readonly health: HealthMonitor;
   readonly buckets: BucketService;
+  readonly documents: DocumentStore;
+  readonly blobs: BlobStore;
+  readonly urls: HostedUrls;
+  readonly ingest: IngestService;
   /** The clock, injectable so time-window rules are testable. */
   readonly now: () => Date;
 }

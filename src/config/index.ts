@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 
 /**
@@ -21,6 +22,25 @@ export interface Config {
   readonly quotas: { readonly fileTokens: number | undefined; readonly searches: number | undefined };
   /** Largest accepted JSON request body, in bytes. */
   readonly maxJsonBodyBytes: number;
+  /** Ingestion: concurrency and limits (CONTRACT.md D13). */
+  readonly ingest: IngestConfig;
+}
+
+export interface IngestConfig {
+  /** Documents processed at once (and parser threads). */
+  readonly workers: number;
+  /** Largest file, local upload or remote download, in bytes. */
+  readonly maxFileBytes: number;
+  /** Documents per ingest request. */
+  readonly maxDocumentsPerRequest: number;
+  /** Pages per document. */
+  readonly maxPages: number;
+  /** Wall-clock limit for parsing one document. */
+  readonly parseTimeoutMs: number;
+  /** Heap cap of each parser thread, in MB. */
+  readonly parserMemoryMb: number;
+  /** Limit for one remote download. */
+  readonly fetchTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -104,6 +124,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems,
   );
 
+  const int = (name: string, fallback: number, min: number, max: number) =>
+    parseInteger(read(name), fallback, name, min, max, problems);
+  const ingest: IngestConfig = Object.freeze({
+    workers: int("OPENGROUND_WORKERS", Math.max(1, os.availableParallelism()), 1, 256),
+    maxFileBytes: int("OPENGROUND_MAX_FILE_BYTES", 100 * 1024 * 1024, 1024, 16 * 1024 ** 3),
+    maxDocumentsPerRequest: int("OPENGROUND_MAX_DOCUMENTS_PER_REQUEST", 50, 1, 10_000),
+    maxPages: int("OPENGROUND_MAX_PAGES", 2000, 1, 1_000_000),
+    parseTimeoutMs: int("OPENGROUND_PARSE_TIMEOUT_MS", 300_000, 100, 24 * 3_600_000),
+    parserMemoryMb: int("OPENGROUND_PARSER_MEMORY_MB", 1024, 64, 65_536),
+    fetchTimeoutMs: int("OPENGROUND_FETCH_TIMEOUT_MS", 120_000, 100, 3_600_000),
+  });
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -115,6 +147,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     quotas: Object.freeze({ fileTokens, searches }),
     maxJsonBodyBytes,
+    ingest,
   });
 }
 

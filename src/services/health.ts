@@ -129,3 +129,25 @@ export function diskCheck(dataDir: string, thresholds: DiskThresholds = DEFAULT_
     },
   };
 }
+
+/** The ingestion workers' loop is alive: its heartbeat is recent. */
+export function workerCheck(
+  workers: { readonly running: boolean; readonly lastHeartbeat: Date },
+  expected: boolean,
+  staleMs = 30_000,
+): HealthCheck {
+  return {
+    name: "workers",
+    probe: async () => {
+      if (!expected) return { status: "unknown", detail: "no ingestion workers run in this process" };
+      if (!workers.running) return { status: "down", detail: "the ingestion workers are stopped" };
+      const age = Date.now() - workers.lastHeartbeat.getTime();
+      return age > staleMs
+        ? {
+            status: "degraded",
+            detail: `the ingestion workers last reported ${Math.round(age / 1000)} s ago`,
+          }
+        : { status: "healthy" };
+    },
+  };
+}

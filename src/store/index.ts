@@ -1,11 +1,21 @@
 import path from "node:path";
 import type { Config } from "../config/index.js";
+import type { BlobStore } from "./contracts/blob-store.js";
+import type { DocumentStore } from "./contracts/document-store.js";
+import type { JobQueue } from "./contracts/job-queue.js";
 import type { MetadataStore } from "./contracts/metadata-store.js";
+import { FsBlobStore } from "./fs/blob-store.js";
 import { openDatabase } from "./sqlite/database.js";
+import { SqliteDocumentStore } from "./sqlite/document-store.js";
+import { SqliteJobQueue } from "./sqlite/job-queue.js";
 import { SqliteMetadataStore } from "./sqlite/metadata-store.js";
 
 export interface Stores {
   readonly metadata: MetadataStore;
+  readonly documents: DocumentStore;
+  readonly queue: JobQueue;
+  readonly blobs: BlobStore;
+  close(): Promise<void>;
 }
 
 /** Database file of the embedded default, under the data directory. */
@@ -13,7 +23,15 @@ export function databasePath(config: Pick<Config, "dataDir">): string {
   return path.join(config.dataDir, "openground.db");
 }
 
-/** Open the configured stores (today: the embedded SQLite default). */
+/** Open the configured stores: today the embedded default, one SQLite file plus files under the data directory. */
 export function createStores(config: Pick<Config, "dataDir">): Stores {
-  return { metadata: new SqliteMetadataStore(openDatabase(databasePath(config))) };
+  const db = openDatabase(databasePath(config));
+  const metadata = new SqliteMetadataStore(db);
+  return {
+    metadata,
+    documents: new SqliteDocumentStore(db),
+    queue: new SqliteJobQueue(db),
+    blobs: new FsBlobStore(path.join(config.dataDir, "files")),
+    close: () => metadata.close(),
+  };
 }

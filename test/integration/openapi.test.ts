@@ -8,7 +8,7 @@ describe("OpenAPI document", () => {
   });
   afterAll(async () => server.close());
 
-  it("describes every route of CONTRACT.md §7–§12 without authentication", async () => {
+  it("describes every route of CONTRACT.md §4 and §7–§12 without authentication", async () => {
     const response = await fetch(`${server.url}/api/openapi.json`);
     expect(response.status).toBe(200);
     const doc = (await response.json()) as {
@@ -57,6 +57,20 @@ describe("OpenAPI document", () => {
       "DELETE /api/v1/apikey/{apiKey}",
       "GET /api/v1/health",
       "GET /api/v1/health/{service}",
+      "POST /api/v1/ingest/documents/remote",
+      "POST /api/v1/ingest/documents/local",
+      "GET /api/v1/ingest/documents",
+      "PUT /api/v1/ingest/documents",
+      "DELETE /api/v1/ingest/documents",
+      "GET /api/v1/ingest/documents/{id}",
+      "GET /api/v1/ingest/document/{documentId}",
+      "DELETE /api/v1/ingest/document/{documentId}",
+      "GET /api/v1/ingest/document/xray/{documentId}",
+      "GET /api/v1/ingest/document/extract/{documentId}",
+      "POST /api/v1/ingest/copy",
+      "GET /api/v1/ingest",
+      "GET /api/v1/ingest/{processId}",
+      "DELETE /api/v1/ingest/{processId}",
     ];
     expect(routes.sort()).toEqual(expected.sort());
     // Request schemas come from the same TypeBox schemas that validate requests.

@@ -63,16 +63,21 @@ function fromFastifyError(error: FastifyError): AppError {
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: "VALIDATION_FAILED",
     FST_ERR_CTP_EMPTY_JSON_BODY: "MALFORMED_JSON",
     FST_ERR_CTP_INVALID_JSON_BODY: "MALFORMED_JSON",
+    FST_REQ_FILE_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   };
   const code = mapped[error.code];
   if (code === "UNSUPPORTED_MEDIA_TYPE") {
     return new AppError(code, "Content-Type is not supported by this route; send application/json");
+  }
+  if (code === "PAYLOAD_TOO_LARGE" && error.code === "FST_REQ_FILE_TOO_LARGE") {
+    return new AppError(code, "blob: a file is larger than the upload limit (OPENGROUND_MAX_FILE_BYTES)");
   }
   if (code) return new AppError(code, code === "VALIDATION_FAILED" ? error.message : undefined);
   if (error instanceof SyntaxError) return new AppError("MALFORMED_JSON", `body: ${error.message}`);
   const status = error.statusCode ?? 500;
   if (status === 404) return new AppError("ROUTE_NOT_FOUND");
   if (status === 429) return new AppError("RATE_LIMITED");
+  if (status === 413) return new AppError("PAYLOAD_TOO_LARGE", error.message);
   if (status >= 400 && status < 500) return new AppError("VALIDATION_FAILED", error.message);
   return new AppError("INTERNAL", undefined, { cause: error });
 }

@@ -89,7 +89,8 @@ export interface DocumentQuery {
   readonly processId?: string;
   /** Case-insensitive substring of the file name. */
   readonly fileNameContains?: string;
-  readonly status?: DocumentStatus;
+  /** Any of these statuses. */
+  readonly statuses?: readonly DocumentStatus[];
   readonly sort: "name" | "created";
   readonly order: "asc" | "desc";
   readonly limit: number;
@@ -140,6 +141,8 @@ export interface DocumentStore {
   ): Promise<ProcessRecord | undefined>;
 
   getProcess(accountId: string, processId: string): Promise<ProcessRecord | undefined>;
+  /** Internal (workers, callbacks): any account. */
+  getProcessById(processId: string): Promise<ProcessRecord | undefined>;
   /** Newest first. */
   listProcesses(accountId: string, limit: number, beforeSeq?: number): Promise<readonly ProcessRecord[]>;
   processItems(processId: string): Promise<readonly ProcessItem[]>;

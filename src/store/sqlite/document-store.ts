@@ -264,6 +264,13 @@ export class SqliteDocumentStore implements DocumentStore {
     return row && toProcess(row);
   }
 
+  async getProcessById(processId: string): Promise<ProcessRecord | undefined> {
+    const row = this.#db.prepare("SELECT * FROM processes WHERE id = ?").get(processId) as
+      | ProcessRow
+      | undefined;
+    return row && toProcess(row);
+  }
+
   async listProcesses(
     accountId: string,
     limit: number,
@@ -386,9 +393,9 @@ export class SqliteDocumentStore implements DocumentStore {
       where.push("instr(lower(d.file_name), lower(@nameLike)) > 0");
       params.nameLike = query.fileNameContains;
     }
-    if (query.status) {
-      where.push("d.status = @status");
-      params.status = query.status;
+    if (query.statuses) {
+      where.push("d.status IN (SELECT value FROM json_each(@statuses))");
+      params.statuses = JSON.stringify(query.statuses);
     }
     // Keyset pagination on (sort key, id); both columns are fixed strings, never user input.
     const key = query.sort === "name" ? "d.file_name" : "d.created";

@@ -1,0 +1,76 @@
+import { timingSafeEqual } from "node:crypto";
+import { Type } from "typebox";
+import { isUuid } from "../../../core/ids.js";
+import { AppError } from "../../../errors/index.js";
+import { blobKeys } from "../../../ingest/urls.js";
+import type { DocumentRecord } from "../../../store/contracts/document-store.js";
+import type { ApiContext, ApiInstance } from "../../context.js";
+
+const MIME: Readonly<Record<string, string>> = {
+  pdf: "application/pdf",
+  txt: "text/plain; charset=utf-8",
+  json: "application/json",
+  csv: "text/csv; charset=utf-8",
+  tsv: "text/tab-separated-values; charset=utf-8",
+  png: "image/png",
+  jpg: "image/jpeg",
+  gif: "image/gif",
+  bmp: "image/bmp",
+  tiff: "image/tiff",
+  webp: "image/webp",
+  heif: "image/heif",
+  ico: "image/x-icon",
+  svg: "image/svg+xml",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+const Params = Type.Object({ documentId: Type.String(), token: Type.String(), name: Type.String() });
+
+/**
+ * Hosted URLs (CONTRACT.md D14): the original file and the X-Ray, fetchable
+ * without an API key by whoever holds the unguessable token. Unknown document,
+ * wrong token and missing file all answer the same 404.
+ */
+export async function fileRoutes(app: ApiInstance, { documents, blobs }: ApiContext): Promise<void> {
+  async function authorise(documentId: string, token: string): Promise<DocumentRecord> {
+    const document = isUuid(documentId)
+      ? await documents.getDocumentById(documentId.toLowerCase())
+      : undefined;
+    const expected = Buffer.from(document?.urlToken ?? "");
+    const given = Buffer.from(token);
+    if (!document || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw new AppError("FILE_NOT_FOUND");
+    }
+    return document;
+  }
+
+  app.get(
+    "/files/:documentId/:token/original/:name",
+    { schema: { hide: true, params: Params } },
+    async (request, reply) => {
+      const document = await authorise(request.params.documentId, request.params.token);
+      const file = await blobs.open(blobKeys.original(document.id));
+      if (!file) throw new AppError("FILE_NOT_FOUND");
+      return reply
+        .type(MIME[document.fileType ?? ""] ?? "application/octet-stream")
+        .header("content-length", file.size)
+        .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(document.fileName)}`)
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "sandbox")
+        .send(file.stream);
+    },
+  );
+
+  app.get(
+    "/files/:documentId/:token/xray.json",
+    { schema: { hide: true, params: Type.Object({ documentId: Type.String(), token: Type.String() }) } },
+    async (request, reply) => {
+      const document = await authorise(request.params.documentId, request.params.token);
+      const xray = document.status === "complete" ? await blobs.get(blobKeys.xray(document.id)) : undefined;
+      if (!xray) throw new AppError("FILE_NOT_FOUND");
+      return reply.type("application/json").send(Buffer.from(xray));
+    },
+  );
+}

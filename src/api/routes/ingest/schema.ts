@@ -1,0 +1,66 @@
+import { Type } from "typebox";
+import { DOCUMENT_TYPE_ALIASES, DOCUMENT_TYPES } from "../../../ingest/types.js";
+import { FileType, IngestResponse, JsonObject, ProcessLevel } from "../documents/schema.js";
+
+export const RemoteIngestBody = Type.Object({
+  documents: Type.Array(
+    Type.Object({
+      bucketId: Type.Integer({ minimum: 1 }),
+      sourceUrl: Type.String({ minLength: 1, maxLength: 8192 }),
+      fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+      fileType: Type.Optional(FileType),
+      processLevel: Type.Optional(ProcessLevel),
+      searchData: Type.Optional(JsonObject),
+      filter: Type.Optional(JsonObject),
+    }),
+    { minItems: 1 },
+  ),
+  callbackUrl: Type.Optional(Type.String({ minLength: 1 })),
+  callbackData: Type.Optional(Type.String()),
+});
+
+export const CopyBody = Type.Object({
+  toBucket: Type.Integer({ minimum: 1 }),
+  documentIds: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+  fromBucket: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
+export const ProcessIdParams = Type.Object({ processId: Type.String() });
+
+export const ProcessesQuery = Type.Object({
+  n: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  status: Type.Optional(
+    Type.Enum([
+      "queued",
+      "training",
+      "generating",
+      "processing",
+      "error",
+      "complete",
+      "cancelled",
+      "active",
+      "inactive",
+    ]),
+  ),
+});
+
+export const ProcessesResponse = Type.Object({
+  processes: Type.Array(
+    Type.Object({
+      processId: Type.String(),
+      id: Type.Integer(),
+      status: Type.String(),
+      statusMessage: Type.Optional(Type.String()),
+    }),
+  ),
+});
+
+export { IngestResponse };
+
+/** Canonical DocumentType of a `fileType` value (aliases resolved). */
+export function canonicalType(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const lower = value.toLowerCase();
+  if ((DOCUMENT_TYPES as readonly string[]).includes(lower)) return lower;
+  return DOCUMENT_TYPE_ALIASES[lower];
+}

@@ -1,0 +1,36 @@
+import type { DocumentRecord } from "../store/contracts/document-store.js";
+
+/**
+ * The hosted URLs of a document (CONTRACT.md D14): absolute, under the public
+ * URL, fetchable without the API key thanks to the unguessable token in the path.
+ */
+export class HostedUrls {
+  readonly #base: string;
+
+  constructor(publicUrl: string) {
+    this.#base = publicUrl.replace(/\/+$/, "");
+  }
+
+  #root(document: Pick<DocumentRecord, "id" | "urlToken">): string {
+    return `${this.#base}/files/${document.id}/${document.urlToken}`;
+  }
+
+  /** The stored original file. */
+  original(document: Pick<DocumentRecord, "id" | "urlToken" | "fileName">): string {
+    return `${this.#root(document)}/original/${encodeURIComponent(document.fileName)}`;
+  }
+
+  /** The X-Ray JSON, identical to GET /ingest/document/xray/{id}. */
+  xray(document: Pick<DocumentRecord, "id" | "urlToken">): string {
+    return `${this.#root(document)}/xray.json`;
+  }
+}
+
+/** Blob keys of a document's stored files. */
+export const blobKeys = {
+  documentPrefix: (documentId: string) => `documents/${documentId}`,
+  original: (documentId: string) => `documents/${documentId}/original`,
+  xray: (documentId: string) => `documents/${documentId}/xray.json`,
+  artifactPrefix: (contentHash: string) => `artifacts/${contentHash}`,
+  artifact: (contentHash: string, variant: string) => `artifacts/${contentHash}/${variant}.json`,
+};
