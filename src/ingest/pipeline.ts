@@ -177,7 +177,7 @@ export class IngestPipeline {
     } catch (error) {
       if (error instanceof Cancelled) {
         await queue.acknowledgeCancel(job.id, this.#workerId);
-        await queue.complete(job.id, this.#workerId);
+        await this.#removeOrphanFiles(job);
         return;
       }
       const failure = toFailure(error);
@@ -186,6 +186,18 @@ export class IngestPipeline {
       if (state === "failed") await this.#settleFailedJob(job, failure.message);
     } finally {
       clearInterval(beat);
+    }
+  }
+
+  /**
+   * A document deleted while its job ran may have had files written after the
+   * delete's purge: remove them.
+   */
+  async #removeOrphanFiles(job: Job): Promise<void> {
+    if (job.kind !== JOB_KINDS.ingest) return;
+    const { documentId } = job.payload as IngestJobPayload;
+    if (!(await this.#deps.documents.getDocumentById(documentId))) {
+      await this.#deps.blobs.deletePrefix(blobKeys.documentPrefix(documentId));
     }
   }
 
