@@ -27,7 +27,6 @@ import type {
   ParsedDocument,
   Section,
   TableBlock,
-  TextBlock,
 } from "../types.js";
 import { type Span, sentenceSpans, splitByTokens } from "./segment.js";
 import { countTokens } from "./tokens.js";
@@ -381,10 +380,6 @@ class ChunkBuilder {
   }
 }
 
-function textOf(block: TextBlock): string {
-  return block.text.trim();
-}
-
 /**
  * Chunk a parsed document (see the module comment for the rules).
  *
@@ -406,7 +401,7 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkOptions = {}): 
         break;
       }
       case "text": {
-        const text = textOf(block);
+        const text = block.text.trim();
         if (text) builder.text(text, meta);
         break;
       }

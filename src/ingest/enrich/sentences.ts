@@ -56,9 +56,9 @@ export function isInformative(sentence: string): boolean {
   return visible > 0 && letters / visible >= 0.6 && (sentence.match(/\|/g)?.length ?? 0) < 2;
 }
 
-/** A sentence of at least six words ending with sentence punctuation. */
+/** A sentence of at least four words ending with sentence punctuation. */
 export function isProse(sentence: string): boolean {
-  return wordCount(sentence) >= 6 && /[.!?。！？…]["'”’)\]]*$/u.test(sentence);
+  return wordCount(sentence) >= 4 && /[.!?。！？…]["'”’)\]]*$/u.test(sentence);
 }
 
 /** Cut a text to at most `maxWords` words, marking the cut with "…". */
