@@ -14,6 +14,7 @@ import { fileRoutes } from "./api/routes/files/routes.js";
 import { groupRoutes } from "./api/routes/groups/routes.js";
 import { healthRoutes } from "./api/routes/health/routes.js";
 import { ingestRoutes } from "./api/routes/ingest/routes.js";
+import { searchRoutes } from "./api/routes/search/routes.js";
 import { workflowRoutes } from "./api/routes/workflows/routes.js";
 import { registerValidation } from "./api/validation.js";
 import type { Config } from "./config/index.js";
@@ -23,6 +24,7 @@ import { ParserPool } from "./ingest/sandbox/pool.js";
 import { IngestService } from "./ingest/service.js";
 import { HostedUrls } from "./ingest/urls.js";
 import { CallbackSender, safeFetch } from "./net/index.js";
+import { SearchService } from "./search/search.js";
 import { type BootstrapResult, ensureBootstrapAccount } from "./services/accounts.js";
 import { BucketService } from "./services/buckets.js";
 import { databaseCheck, diskCheck, HealthMonitor, workerCheck } from "./services/health.js";
@@ -129,6 +131,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     blobs: stores.blobs,
     urls,
     ingest,
+    search: new SearchService({ index: stores.search, log: logger.child({ component: "search" }) }),
     now,
   };
 
@@ -177,6 +180,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         apiKeyRoutes,
         healthRoutes,
         documentRoutes,
+        searchRoutes,
       ]) {
         await routes(api, context);
       }

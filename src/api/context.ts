@@ -9,6 +9,7 @@ import type {
 import type { Config } from "../config/index.js";
 import type { IngestService } from "../ingest/service.js";
 import type { HostedUrls } from "../ingest/urls.js";
+import type { SearchService } from "../search/search.js";
 import type { BucketService } from "../services/buckets.js";
 import type { HealthMonitor } from "../services/health.js";
 import type { BlobStore } from "../store/contracts/blob-store.js";
@@ -34,6 +35,7 @@ export interface ApiContext {
   readonly blobs: BlobStore;
   readonly urls: HostedUrls;
   readonly ingest: IngestService;
+  readonly search: SearchService;
   /** The clock, injectable so time-window rules are testable. */
   readonly now: () => Date;
 }

@@ -310,8 +310,15 @@ export class IngestPipeline {
     }));
     const completed = await documents.completeDocument(
       document.id,
-      { language: xray.language, tokens: artifact.tokens, fileType },
+      {
+        language: xray.language,
+        tokens: artifact.tokens,
+        fileType,
+        fileSummary: xray.fileSummary,
+        fileKeywords: xray.fileKeywords,
+      },
       chunks,
+      { title: document.fileName, keywords: xray.fileKeywords ?? "" },
     );
     if (!completed) throw new Cancelled();
     await this.#deps.recordUsage(document.accountId, "fileTokens", artifact.tokens);

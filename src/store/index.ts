@@ -4,17 +4,20 @@ import type { BlobStore } from "./contracts/blob-store.js";
 import type { DocumentStore } from "./contracts/document-store.js";
 import type { JobQueue } from "./contracts/job-queue.js";
 import type { MetadataStore } from "./contracts/metadata-store.js";
+import type { SearchIndex } from "./contracts/search-index.js";
 import { FsBlobStore } from "./fs/blob-store.js";
 import { openDatabase } from "./sqlite/database.js";
 import { SqliteDocumentStore } from "./sqlite/document-store.js";
 import { SqliteJobQueue } from "./sqlite/job-queue.js";
 import { SqliteMetadataStore } from "./sqlite/metadata-store.js";
+import { SqliteSearchIndex } from "./sqlite/search-index.js";
 
 export interface Stores {
   readonly metadata: MetadataStore;
   readonly documents: DocumentStore;
   readonly queue: JobQueue;
   readonly blobs: BlobStore;
+  readonly search: SearchIndex;
   close(): Promise<void>;
 }
 
@@ -27,9 +30,11 @@ export function databasePath(config: Pick<Config, "dataDir">): string {
 export function createStores(config: Pick<Config, "dataDir">): Stores {
   const db = openDatabase(databasePath(config));
   const metadata = new SqliteMetadataStore(db);
+  const documents = new SqliteDocumentStore(db);
   return {
     metadata,
-    documents: new SqliteDocumentStore(db),
+    documents,
+    search: new SqliteSearchIndex(db, documents),
     queue: new SqliteJobQueue(db),
     blobs: new FsBlobStore(path.join(config.dataDir, "files")),
     close: () => metadata.close(),

@@ -8,7 +8,7 @@ describe("OpenAPI document", () => {
   });
   afterAll(async () => server.close());
 
-  it("describes every route of CONTRACT.md §4 and §7–§12 without authentication", async () => {
+  it("describes every route of CONTRACT.md §4, §6 and §7–§12 without authentication", async () => {
     const response = await fetch(`${server.url}/api/openapi.json`);
     expect(response.status).toBe(200);
     const doc = (await response.json()) as {
@@ -71,6 +71,8 @@ describe("OpenAPI document", () => {
       "GET /api/v1/ingest",
       "GET /api/v1/ingest/{processId}",
       "DELETE /api/v1/ingest/{processId}",
+      "POST /api/v1/search/{id}",
+      "POST /api/v1/search/documents",
     ];
     expect(routes.sort()).toEqual(expected.sort());
     // Request schemas come from the same TypeBox schemas that validate requests.

@@ -34,6 +34,8 @@ export interface DocumentRecord {
   /** Secret part of the document's hosted URLs (D14). */
   readonly urlToken: string;
   readonly language: string | undefined;
+  readonly fileSummary: string | undefined;
+  readonly fileKeywords: string | undefined;
   readonly tokens: number;
   readonly chunkCount: number;
   readonly created: Date;
@@ -80,6 +82,12 @@ export interface StoredChunk {
   readonly sectionSummary: string | undefined;
   /** The whole X-Ray chunk. */
   readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Document-level fields indexed with every chunk for lexical search. */
+export interface ChunkIndexFields {
+  readonly title: string;
+  readonly keywords: string;
 }
 
 export interface DocumentQuery {
@@ -190,8 +198,15 @@ export interface DocumentStore {
    */
   completeDocument(
     documentId: string,
-    result: { readonly language: string; readonly tokens: number; readonly fileType: DocumentType },
+    result: {
+      readonly language: string;
+      readonly tokens: number;
+      readonly fileType: DocumentType;
+      readonly fileSummary?: string | undefined;
+      readonly fileKeywords?: string | undefined;
+    },
     chunks: readonly StoredChunk[],
+    index: ChunkIndexFields,
   ): Promise<boolean>;
   /** → error with a reason, unless already terminal. */
   failDocument(documentId: string, message: string): Promise<boolean>;

@@ -1,5 +1,7 @@
 import type { DocumentType } from "../../ingest/types.js";
+import { spaceCjk } from "../../search/query.js";
 import type {
+  ChunkIndexFields,
   DocumentQuery,
   DocumentRecord,
   DocumentStatus,
@@ -35,6 +37,8 @@ interface DocumentRow {
   status_message: string | null;
   url_token: string;
   language: string | null;
+  file_summary: string | null;
+  file_keywords: string | null;
   tokens: number;
   chunk_count: number;
   created: string;
@@ -93,6 +97,8 @@ const toDocument = (r: DocumentRow): DocumentRecord => ({
   statusMessage: r.status_message ?? undefined,
   urlToken: r.url_token,
   language: r.language ?? undefined,
+  fileSummary: r.file_summary ?? undefined,
+  fileKeywords: r.file_keywords ?? undefined,
   tokens: r.tokens,
   chunkCount: r.chunk_count,
   created: new Date(r.created),
@@ -482,8 +488,15 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async completeDocument(
     documentId: string,
-    result: { language: string; tokens: number; fileType: DocumentType },
+    result: {
+      language: string;
+      tokens: number;
+      fileType: DocumentType;
+      fileSummary?: string;
+      fileKeywords?: string;
+    },
     chunks: readonly StoredChunk[],
+    index: ChunkIndexFields,
   ): Promise<boolean> {
     return this.#db
       .transaction(() => {
@@ -507,8 +520,11 @@ export class SqliteDocumentStore implements DocumentStore {
           `INSERT INTO chunks (document_id, idx, chunk_id, content_type, page_numbers, text, suggested_text,
              section_summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
+        const indexText = this.#db.prepare(
+          "INSERT INTO chunks_fts (rowid, text, suggested, section, title, keywords) VALUES (?, ?, ?, ?, ?, ?)",
+        );
         for (const c of chunks) {
-          insert.run(
+          const { lastInsertRowid } = insert.run(
             documentId,
             c.index,
             c.chunkId,
@@ -518,6 +534,14 @@ export class SqliteDocumentStore implements DocumentStore {
             c.suggestedText,
             c.sectionSummary ?? null,
             JSON.stringify(c.data),
+          );
+          indexText.run(
+            lastInsertRowid,
+            spaceCjk(c.text),
+            c.suggestedText === c.text ? "" : spaceCjk(c.suggestedText),
+            spaceCjk(c.sectionSummary ?? ""),
+            spaceCjk(index.title),
+            spaceCjk(index.keywords),
           );
         }
         this.#db
@@ -558,6 +582,26 @@ export class SqliteDocumentStore implements DocumentStore {
       searchData?: Readonly<Record<string, unknown>> | null;
     },
   ): Promise<void> {
+    this.#db.transaction(() => {
+      this.#updateMetadata(documentId, changes);
+      if (changes.fileName !== undefined) {
+        this.#db
+          .prepare(
+            "UPDATE chunks_fts SET title = ? WHERE rowid IN (SELECT rowid FROM chunks WHERE document_id = ?)",
+          )
+          .run(spaceCjk(changes.fileName), documentId);
+      }
+    })();
+  }
+
+  #updateMetadata(
+    documentId: string,
+    changes: {
+      fileName?: string;
+      filter?: Readonly<Record<string, unknown>> | null;
+      searchData?: Readonly<Record<string, unknown>> | null;
+    },
+  ): void {
     this.#db
       .prepare(
         `UPDATE documents SET

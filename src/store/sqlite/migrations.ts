@@ -203,4 +203,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX jobs_running ON jobs(state, locked_until);
     `,
   },
+  {
+    version: 3,
+    name: "full-text index of chunks",
+    sql: `
+      -- BM25 over chunk text and weighted fields; porter stemming, diacritics folded.
+      -- CJK text is indexed with spaces between ideographs (see search/query.ts).
+      CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, suggested, section, title, keywords,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+        DELETE FROM chunks_fts WHERE rowid = OLD.rowid;
+      END;
+      CREATE INDEX documents_complete_by_bucket ON documents(bucket_id, status);
+      -- Document-level enrichment shown with search results.
+      ALTER TABLE documents ADD COLUMN file_summary TEXT;
+      ALTER TABLE documents ADD COLUMN file_keywords TEXT;
+    `,
+  },
 ];

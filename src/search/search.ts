@@ -1,0 +1,179 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { DocumentRecord } from "../store/contracts/document-store.js";
+import type { IndexedChunk, SearchIndex, SearchScope } from "../store/contracts/search-index.js";
+import { compileFilter, matchesFilter } from "./filter.js";
+import { type FusedItem, type RankedList, weightedScoreFusion } from "./fuse.js";
+import {
+  LONG_QUERY_WORDS,
+  parseQuery,
+  type QueryTerm,
+  queryTerms,
+  quoteTerm,
+  toFtsExpression,
+} from "./query.js";
+
+/** Candidates each retriever contributes before fusion, and how many the ranker scores. */
+const RETRIEVE = 200;
+const RERANK = 120;
+
+export interface SearchRequest {
+  readonly accountId: string;
+  readonly scope: SearchScope;
+  readonly query: string;
+  readonly filter?: unknown;
+  /** Minimum score of a result (D7; default 10). */
+  readonly relevance: number;
+}
+
+export interface SearchHit {
+  readonly chunk: IndexedChunk;
+  readonly document: DocumentRecord;
+  /** D7 scale: strong matches score in the hundreds; unrelated text below 10. */
+  readonly score: number;
+  readonly signals: Readonly<Record<string, number>>;
+}
+
+export interface SearchOutcome {
+  /** The lexical rewrite of a long query (reported as `searchQuery`). */
+  readonly searchQuery: string | undefined;
+  /** Every hit at or above the relevance threshold, best first. */
+  readonly hits: readonly SearchHit[];
+  /** Per-stage milliseconds (debug logs). */
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+export interface SearchServiceDeps {
+  readonly index: SearchIndex;
+  readonly log: FastifyBaseLogger;
+}
+
+/** Inverse document frequency, BM25 style, never negative. */
+function idf(documentFrequency: number, total: number): number {
+  return Math.log(1 + (total - documentFrequency + 0.5) / (documentFrequency + 0.5));
+}
+
+/**
+ * The D7 score of a relevance in [0, 1]: 400·r². A chunk that holds every
+ * (weighted) query term scores in the hundreds; one that shares a single common
+ * word scores below the default threshold of 10.
+ */
+export function toScore(relevance: number): number {
+  const r = Number.isFinite(relevance) ? Math.min(1, Math.max(0, relevance)) : 0;
+  return Math.round(400 * r * r * 100) / 100;
+}
+
+/**
+ * Hybrid search: candidates from the lexical (BM25 over FTS5) arm — and the
+ * dense arm when an embedder is configured — fused, then re-scored by a
+ * feature ranker (IDF-weighted term coverage, BM25, phrase and title match) on
+ * the D7 scale, cut at the relevance threshold.
+ */
+export class SearchService {
+  readonly #deps: SearchServiceDeps;
+
+  constructor(deps: SearchServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async search(request: SearchRequest): Promise<SearchOutcome> {
+    const { index, log } = this.#deps;
+    const timings: Record<string, number> = {};
+    const time = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        timings[name] = Math.round((performance.now() - started) * 100) / 100;
+      }
+    };
+
+    const filter = request.filter === undefined ? undefined : compileFilter(request.filter);
+    const documents = await time("scope", async () => {
+      const all = await index.scopeDocuments(request.accountId, request.scope);
+      return filter ? all.filter((d) => matchesFilter(filter, d.filter)) : all;
+    });
+    const byId = new Map(documents.map((d) => [d.id, d]));
+
+    const total = await index.chunkCount();
+    const parsed = await time("parse", () => this.#parse(request.query));
+    const terms = parsed.terms;
+    const expression = toFtsExpression(terms);
+    if (!expression || documents.length === 0) return { searchQuery: parsed.rewritten, hits: [], timings };
+
+    const lexical = await time("lexical", () => index.lexical(expression, [...byId.keys()], RETRIEVE));
+    const lists: RankedList[] = [
+      { name: "bm25", weight: 1, items: lexical.map((h) => ({ id: String(h.rowid), score: h.score })) },
+    ];
+    const fused: FusedItem[] = weightedScoreFusion(lists).slice(0, RERANK);
+    const rowids = fused.map((f) => Number(f.id));
+
+    // Ranker features.
+    const quoted = terms.map(quoteTerm);
+    const [hits, frequencies, chunks] = await time("features", () =>
+      Promise.all([
+        index.termHits(quoted, rowids),
+        Promise.all(quoted.map((t) => index.documentFrequency(t))),
+        index.chunksByRowid(rowids),
+      ]),
+    );
+    // 0.5 + IDF: rare terms count more, but a common term is never worth nothing (small corpora).
+    const weights = frequencies.map((df) => 0.5 + idf(df, Math.max(total, 1)));
+    const weightSum = weights.reduce((a, b) => a + b, 0) || 1;
+    const phrase =
+      terms.length > 1 ? await time("phrase", () => this.#phraseHits(parsed.terms, rowids)) : new Set();
+    const chunkById = new Map(chunks.map((c) => [c.rowid, c]));
+    const bm25ById = new Map(lexical.map((h) => [h.rowid, h.score]));
+    const bm25Max = Math.max(0, ...lexical.map((h) => h.score));
+
+    const scored: SearchHit[] = [];
+    for (const rowid of rowids) {
+      const chunk = chunkById.get(rowid);
+      const document = chunk && byId.get(chunk.documentId);
+      if (!chunk || !document) continue;
+      let covered = 0;
+      quoted.forEach((term, i) => {
+        if (hits.get(term)?.has(rowid)) covered += weights[i] ?? 0;
+      });
+      const coverage = covered / weightSum;
+      const bm25 = bm25Max > 0 ? (bm25ById.get(rowid) ?? 0) / bm25Max : 0;
+      const title = titleMatch(document.fileName, terms);
+      const phraseMatch = phrase.has(rowid) ? 1 : 0;
+      // Coverage gates the score (absolute); BM25 orders within it; phrase and title add a little.
+      const relevance = coverage * (0.6 + 0.4 * bm25) * (1 + 0.1 * phraseMatch + 0.05 * title);
+      scored.push({
+        chunk,
+        document,
+        score: toScore(relevance),
+        signals: { coverage, bm25, phrase: phraseMatch, title },
+      });
+    }
+    scored.sort((a, b) => b.score - a.score || a.chunk.rowid - b.chunk.rowid);
+    const kept = scored.filter((h) => h.score >= request.relevance);
+    log.debug({ timings, candidates: rowids.length, kept: kept.length }, "search");
+    return { searchQuery: parsed.rewritten, hits: kept, timings };
+  }
+
+  /** Parse the query; a long one is condensed to its rarest terms (document frequency from the index). */
+  async #parse(query: string) {
+    const first = parseQuery(query);
+    if (first.wordCount <= LONG_QUERY_WORDS) return first;
+    const frequency = new Map<string, number>();
+    for (const term of queryTerms(query).slice(0, 128)) {
+      frequency.set(term.text, await this.#deps.index.documentFrequency(quoteTerm(term)));
+    }
+    return parseQuery(query, (text) => frequency.get(text) ?? 0);
+  }
+
+  /** Chunks that hold the content terms as one phrase. */
+  async #phraseHits(terms: readonly QueryTerm[], rowids: readonly number[]): Promise<ReadonlySet<number>> {
+    const phrase = `"${terms.map((t) => t.text).join(" ")}"`;
+    const hits = await this.#deps.index.termHits([phrase], rowids);
+    return hits.get(phrase) ?? new Set();
+  }
+}
+
+/** 1 when a query term appears in the file name (without extension). */
+function titleMatch(fileName: string, terms: readonly QueryTerm[]): number {
+  const name = fileName.replace(/\.[A-Za-z0-9]{1,5}$/, "").toLowerCase();
+  return terms.some((t) => !t.cjk && t.text.length > 2 && name.includes(t.text)) ? 1 : 0;
+}

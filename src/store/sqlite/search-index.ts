@@ -1,0 +1,126 @@
+import type { DocumentRecord } from "../contracts/document-store.js";
+import type { IndexedChunk, LexicalHit, SearchIndex, SearchScope } from "../contracts/search-index.js";
+import type { SqliteDatabase } from "./database.js";
+import type { SqliteDocumentStore } from "./document-store.js";
+
+/**
+ * FTS5 column weights for BM25: chunk text, suggested text, section summary,
+ * file name, keywords. Chosen once by hand (text dominates; a title hit counts
+ * more than a body hit), not tuned on any benchmark's judgments.
+ */
+export const FIELD_WEIGHTS = [1.0, 0.4, 0.3, 1.2, 0.5] as const;
+
+interface ChunkRow {
+  rowid: number;
+  document_id: string;
+  idx: number;
+  chunk_id: string;
+  content_type: string;
+  page_numbers: string;
+  text: string;
+  suggested_text: string;
+  section_summary: string | null;
+  data: string;
+}
+
+/** {@link SearchIndex} on SQLite FTS5, in the same database as the documents. */
+export class SqliteSearchIndex implements SearchIndex {
+  readonly #db: SqliteDatabase;
+  readonly #documents: SqliteDocumentStore;
+  #chunkCount: { value: number; at: number } | undefined;
+
+  constructor(db: SqliteDatabase, documents: SqliteDocumentStore) {
+    this.#db = db;
+    this.#documents = documents;
+  }
+
+  async scopeDocuments(accountId: string, scope: SearchScope): Promise<readonly DocumentRecord[]> {
+    const ids =
+      scope.kind === "documents"
+        ? scope.documentIds
+        : (
+            this.#db
+              .prepare(
+                `SELECT id FROM documents WHERE account_id = ? AND status = 'complete'
+                 AND bucket_id IN (SELECT value FROM json_each(?))`,
+              )
+              .all(accountId, JSON.stringify(scope.bucketIds)) as { id: string }[]
+          ).map((r) => r.id);
+    const documents = await this.#documents.getDocuments(accountId, ids);
+    return documents.filter((d) => d.status === "complete");
+  }
+
+  async lexical(
+    expression: string,
+    documentIds: readonly string[],
+    limit: number,
+  ): Promise<readonly LexicalHit[]> {
+    if (documentIds.length === 0) return [];
+    const rows = this.#db
+      .prepare(
+        `SELECT f.rowid AS rowid, c.document_id AS documentId, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score
+         FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid
+         WHERE chunks_fts MATCH @expression
+           AND c.document_id IN (SELECT value FROM json_each(@ids))
+         ORDER BY score DESC, f.rowid LIMIT @limit`,
+      )
+      .all({ expression, ids: JSON.stringify(documentIds), limit }) as LexicalHit[];
+    return rows;
+  }
+
+  async termHits(
+    terms: readonly string[],
+    rowids: readonly number[],
+  ): Promise<ReadonlyMap<string, ReadonlySet<number>>> {
+    const hits = new Map<string, Set<number>>();
+    if (rowids.length === 0) return hits;
+    const statement = this.#db.prepare(
+      `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+    );
+    const ids = JSON.stringify(rowids);
+    for (const term of terms) {
+      // Match the text columns only: a title/keyword-only hit does not make a chunk "contain" the term.
+      const rows = statement.all(`{text suggested section}: ${term}`, ids) as { rowid: number }[];
+      hits.set(term, new Set(rows.map((r) => r.rowid)));
+    }
+    return hits;
+  }
+
+  async documentFrequency(term: string): Promise<number> {
+    const row = this.#db
+      .prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
+      .get(term) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  async chunkCount(): Promise<number> {
+    // Cached for a few seconds: it only feeds IDF, where a slightly stale total changes nothing.
+    const now = Date.now();
+    if (!this.#chunkCount || now - this.#chunkCount.at > 5000) {
+      const row = this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number };
+      this.#chunkCount = { value: row.n, at: now };
+    }
+    return this.#chunkCount.value;
+  }
+
+  async chunksByRowid(rowids: readonly number[]): Promise<readonly IndexedChunk[]> {
+    if (rowids.length === 0) return [];
+    const rows = this.#db
+      .prepare("SELECT rowid, * FROM chunks WHERE rowid IN (SELECT value FROM json_each(?))")
+      .all(JSON.stringify(rowids)) as ChunkRow[];
+    return rows.map((r) => ({
+      rowid: r.rowid,
+      documentId: r.document_id,
+      index: r.idx,
+      chunkId: r.chunk_id,
+      contentType: r.content_type,
+      pageNumbers: JSON.parse(r.page_numbers) as number[],
+      text: r.text,
+      suggestedText: r.suggested_text,
+      sectionSummary: r.section_summary ?? undefined,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+    }));
+  }
+}
