@@ -50,6 +50,8 @@ export interface PipelineDeps {
   /** Downloads a remote original (the SSRF-guarded fetch). */
   readonly download: (url: string, signal: AbortSignal) => Promise<SafeResponse>;
   readonly recordUsage: (accountId: string, metric: UsageMetric, amount: number) => Promise<void>;
+  /** Dense retrieval: embeds chunk texts (in a worker), when an embedder is configured. */
+  readonly embedder?: { readonly modelId: string; embed(texts: readonly string[]): Promise<Float32Array[]> };
   /** Called when a document of `processId` reached a terminal status (callbacks). */
   readonly onDocumentSettled: (processId: string, documentId: string) => Promise<void>;
 }
@@ -244,6 +246,9 @@ export class IngestPipeline {
       } else if (document.originUrl) {
         const response = await this.#deps.download(document.originUrl, signal);
         await blobs.put(originalKey, response.bytes);
+        // §4.1: without a declared type, the response's Content-Type and file name tell it.
+        const hints = downloadHints(document, response);
+        if (hints) await documents.recordDownloadHints(document.id, hints);
       } else {
         throw new Permanent("ORIGINAL_MISSING", "the uploaded file is missing from storage");
       }
@@ -259,6 +264,7 @@ export class IngestPipeline {
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     document = await this.#current(document.id);
 
+    document = await this.#current(document.id);
     // Stage 2: detect the type — magic bytes first, then the declared fileType, then the extension.
     const format = detectFormat(bytes, document.declaredType, document.fileName);
     if (!format) {
@@ -295,7 +301,11 @@ export class IngestPipeline {
     }
     document = await this.#current(document.id);
 
-    // Stage 4: index — the document's own X-Ray and chunks, then complete (atomically, unless cancelled).
+    // Stage 4: embed the chunks (cached by content hash and model, like the parse).
+    const vectors = await this.#vectors(contentHash, variant, artifact.xray);
+    document = await this.#current(document.id);
+
+    // Stage 5: index — the document's own X-Ray and chunks, then complete (atomically, unless cancelled).
     const xray = this.#documentXRay(document, artifact.xray);
     await blobs.put(blobKeys.xray(document.id), JSON.stringify(xray));
     const chunks: StoredChunk[] = xray.chunks.map((chunk, index) => ({
@@ -319,10 +329,38 @@ export class IngestPipeline {
       },
       chunks,
       { title: document.fileName, keywords: xray.fileKeywords ?? "" },
+      vectors,
     );
     if (!completed) throw new Cancelled();
     await this.#deps.recordUsage(document.accountId, "fileTokens", artifact.tokens);
     await this.#deps.onDocumentSettled(document.processId, document.id);
+  }
+
+  /** One vector per chunk, from the cache or the embedder; undefined without an embedder. */
+  async #vectors(
+    contentHash: string,
+    variant: string,
+    xray: Omit<XRay, "sourceUrl">,
+  ): Promise<Float32Array[] | undefined> {
+    const embedder = this.#deps.embedder;
+    if (!embedder || xray.chunks.length === 0) return undefined;
+    const key = blobKeys.vectors(contentHash, `${variant}-${embedder.modelId}`);
+    const cached = await this.#deps.blobs.get(key);
+    if (cached && cached.byteLength % (4 * xray.chunks.length) === 0) {
+      const all = new Float32Array(
+        cached.buffer.slice(cached.byteOffset, cached.byteOffset + cached.byteLength),
+      );
+      const dims = all.length / xray.chunks.length;
+      return xray.chunks.map((_, i) => all.subarray(i * dims, (i + 1) * dims));
+    }
+    const vectors = await embedder.embed(xray.chunks.map((c) => embeddingText(c.text, c.suggestedText)));
+    const dims = vectors[0]?.length ?? 0;
+    const packed = new Float32Array(dims * vectors.length);
+    vectors.forEach((v, i) => {
+      packed.set(v, i * dims);
+    });
+    await this.#deps.blobs.put(key, new Uint8Array(packed.buffer));
+    return vectors;
   }
 
   /** The cached X-Ray with this document's chunk ids, file name and hosted source URL. */
@@ -377,6 +415,73 @@ export class IngestPipeline {
     }
     for (const id of payload.documentIds) await documents.setItemStatus(payload.processId, id, "complete");
   }
+}
+
+const HAS_EXTENSION = /\.[A-Za-z0-9]{1,5}$/;
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  "text/csv": "csv",
+  "text/tab-separated-values": "tsv",
+  "application/json": "json",
+  "text/plain": "txt",
+  "text/markdown": "txt",
+  "application/pdf": "pdf",
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/gif": "gif",
+  "image/webp": "webp",
+  "image/tiff": "tiff",
+  "image/bmp": "bmp",
+  "image/svg+xml": "svg",
+  "image/heic": "heif",
+  "image/heif": "heif",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+};
+
+/** Type and name a download suggests, for a document whose request gave neither. */
+function downloadHints(
+  document: DocumentRecord,
+  response: SafeResponse,
+): { declaredType?: string; fileName?: string } | undefined {
+  const fileName =
+    !HAS_EXTENSION.test(document.fileName) && response.fileName && HAS_EXTENSION.test(response.fileName)
+      ? response.fileName
+      : undefined;
+  const fromName = (fileName ?? "").split(".").pop()?.toLowerCase();
+  const declaredType = document.declaredType
+    ? undefined
+    : ((response.contentType && CONTENT_TYPES[response.contentType]) ??
+      (fromName && fromName in EXTENSION_TYPES ? fromName : undefined));
+  if (!fileName && !declaredType) return undefined;
+  return { ...(declaredType ? { declaredType } : {}), ...(fileName ? { fileName } : {}) };
+}
+
+/** Extensions that name a DocumentType directly. */
+const EXTENSION_TYPES: Readonly<Record<string, true>> = Object.fromEntries(
+  [
+    "csv",
+    "tsv",
+    "json",
+    "txt",
+    "pdf",
+    "png",
+    "jpg",
+    "gif",
+    "webp",
+    "tiff",
+    "bmp",
+    "svg",
+    "heif",
+    "docx",
+    "pptx",
+    "xlsx",
+  ].map((t) => [t, true]),
+);
+
+/** What a chunk is embedded as: its text, or its suggested text when the text is empty (figures). */
+function embeddingText(text: string, suggestedText: string): string {
+  return text.trim() === "" ? suggestedText : text;
 }
 
 /** Chunk-id prefix of cached artifacts; replaced by each document's own prefix. */

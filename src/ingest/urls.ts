@@ -33,4 +33,5 @@ export const blobKeys = {
   xray: (documentId: string) => `documents/${documentId}/xray.json`,
   artifactPrefix: (contentHash: string) => `artifacts/${contentHash}`,
   artifact: (contentHash: string, variant: string) => `artifacts/${contentHash}/${variant}.json`,
+  vectors: (contentHash: string, variant: string) => `artifacts/${contentHash}/${variant}.f32`,
 };

@@ -64,6 +64,9 @@ function fromFastifyError(error: FastifyError): AppError {
     FST_ERR_CTP_EMPTY_JSON_BODY: "MALFORMED_JSON",
     FST_ERR_CTP_INVALID_JSON_BODY: "MALFORMED_JSON",
     FST_REQ_FILE_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+    FST_FILES_LIMIT: "VALIDATION_FAILED",
+    FST_PARTS_LIMIT: "VALIDATION_FAILED",
+    FST_FIELDS_LIMIT: "VALIDATION_FAILED",
   };
   const code = mapped[error.code];
   if (code === "UNSUPPORTED_MEDIA_TYPE") {
@@ -71,6 +74,16 @@ function fromFastifyError(error: FastifyError): AppError {
   }
   if (code === "PAYLOAD_TOO_LARGE" && error.code === "FST_REQ_FILE_TOO_LARGE") {
     return new AppError(code, "blob: a file is larger than the upload limit (OPENGROUND_MAX_FILE_BYTES)");
+  }
+  if (
+    error.code === "FST_FILES_LIMIT" ||
+    error.code === "FST_PARTS_LIMIT" ||
+    error.code === "FST_FIELDS_LIMIT"
+  ) {
+    return new AppError(
+      "VALIDATION_FAILED",
+      "blob: too many parts; send at most the documents-per-request limit",
+    );
   }
   if (code) return new AppError(code, code === "VALIDATION_FAILED" ? error.message : undefined);
   if (error instanceof SyntaxError) return new AppError("MALFORMED_JSON", `body: ${error.message}`);
@@ -96,6 +109,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.info({ code: appError.code, msg: appError.message }, "request rejected");
     }
     if (appError.code === "RATE_LIMITED") reply.header("retry-after", "1");
+    // Rejected before its body was read (e.g. an upload over a limit): close the connection, or the
+    // unread body would be taken as the next request on it.
+    if (!request.raw.readableEnded) reply.header("connection", "close");
     return reply.status(appError.status).send({ message: appError.message, code: appError.code });
   });
 

@@ -187,6 +187,11 @@ export interface DocumentStore {
 
   /** queued → processing (also for this process's item). False when no longer queued/processing. */
   startDocument(documentId: string): Promise<boolean>;
+  /** What a download told about the file: its type and name, when the request did not say. */
+  recordDownloadHints(
+    documentId: string,
+    hints: { readonly declaredType?: string; readonly fileName?: string },
+  ): Promise<void>;
   /** Record what the fetch/store and detect stages learnt. */
   recordOriginal(
     documentId: string,
@@ -207,6 +212,8 @@ export interface DocumentStore {
     },
     chunks: readonly StoredChunk[],
     index: ChunkIndexFields,
+    /** One vector per chunk (dense retrieval), when an embedder is configured. */
+    vectors?: readonly Float32Array[],
   ): Promise<boolean>;
   /** → error with a reason, unless already terminal. */
   failDocument(documentId: string, message: string): Promise<boolean>;

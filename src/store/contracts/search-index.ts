@@ -40,4 +40,6 @@ export interface SearchIndex {
   /** Chunks in the whole index. */
   chunkCount(): Promise<number>;
   chunksByRowid(rowids: readonly number[]): Promise<readonly IndexedChunk[]>;
+  /** Rowids of the chunks of some documents, at most `limit`. */
+  chunkRowids(documentIds: readonly string[], limit: number): Promise<readonly number[]>;
 }

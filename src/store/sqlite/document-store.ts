@@ -17,6 +17,7 @@ import type {
 import type { NewJob } from "../contracts/job-queue.js";
 import type { SqliteDatabase } from "./database.js";
 import { insertJobs } from "./job-queue.js";
+import { insertVectors } from "./vector-index.js";
 
 interface DocumentRow {
   id: string;
@@ -137,9 +138,12 @@ const toChunk = (r: ChunkRow): StoredChunk => ({
 /** {@link DocumentStore} on the embedded SQLite database (same file as the job queue). */
 export class SqliteDocumentStore implements DocumentStore {
   readonly #db: SqliteDatabase;
+  readonly #vectorTable: string | undefined;
 
-  constructor(db: SqliteDatabase) {
+  /** @param vectorTable the vec0 table chunk vectors go to (see vector-index.ts), if any */
+  constructor(db: SqliteDatabase, vectorTable?: string) {
     this.#db = db;
+    this.#vectorTable = vectorTable;
   }
 
   #insertProcess(accountId: string, process: NewProcess, now: string): ProcessRecord {
@@ -469,6 +473,18 @@ export class SqliteDocumentStore implements DocumentStore {
     })();
   }
 
+  async recordDownloadHints(
+    documentId: string,
+    hints: { declaredType?: string; fileName?: string },
+  ): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE documents SET declared_type = coalesce(declared_type, ?), file_name = coalesce(?, file_name), updated = ?
+         WHERE id = ?`,
+      )
+      .run(hints.declaredType ?? null, hints.fileName ?? null, new Date().toISOString(), documentId);
+  }
+
   async recordOriginal(
     documentId: string,
     original: { fileBytes: number; contentHash: string; fileType?: DocumentType },
@@ -497,25 +513,29 @@ export class SqliteDocumentStore implements DocumentStore {
     },
     chunks: readonly StoredChunk[],
     index: ChunkIndexFields,
+    vectors?: readonly Float32Array[],
   ): Promise<boolean> {
     return this.#db
       .transaction(() => {
         const row = this.#db
           .prepare(
             `UPDATE documents SET status = 'complete', status_message = NULL, language = ?, tokens = ?, file_type = ?,
-               chunk_count = ?, updated = ?
-             WHERE id = ? AND status = 'processing' RETURNING process_id`,
+               file_summary = ?, file_keywords = ?, chunk_count = ?, updated = ?
+             WHERE id = ? AND status = 'processing' RETURNING process_id, bucket_id`,
           )
           .get(
             result.language,
             result.tokens,
             result.fileType,
+            result.fileSummary ?? null,
+            result.fileKeywords ?? null,
             chunks.length,
             new Date().toISOString(),
             documentId,
-          ) as { process_id: string } | undefined;
+          ) as { process_id: string; bucket_id: number } | undefined;
         if (!row) return false;
         this.#db.prepare("DELETE FROM chunks WHERE document_id = ?").run(documentId);
+        const vectorRows: { rowid: number | bigint; vector: Float32Array }[] = [];
         const insert = this.#db.prepare(
           `INSERT INTO chunks (document_id, idx, chunk_id, content_type, page_numbers, text, suggested_text,
              section_summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -543,6 +563,11 @@ export class SqliteDocumentStore implements DocumentStore {
             spaceCjk(index.title),
             spaceCjk(index.keywords),
           );
+          const vector = vectors?.[c.index];
+          if (vector) vectorRows.push({ rowid: lastInsertRowid, vector });
+        }
+        if (this.#vectorTable && vectorRows.length > 0) {
+          insertVectors(this.#db, this.#vectorTable, row.bucket_id, vectorRows);
         }
         this.#db
           .prepare(

@@ -105,6 +105,14 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.#chunkCount.value;
   }
 
+  async chunkRowids(documentIds: readonly string[], limit: number): Promise<readonly number[]> {
+    if (documentIds.length === 0) return [];
+    const rows = this.#db
+      .prepare("SELECT rowid FROM chunks WHERE document_id IN (SELECT value FROM json_each(?)) LIMIT ?")
+      .all(JSON.stringify(documentIds), limit) as { rowid: number }[];
+    return rows.map((r) => r.rowid);
+  }
+
   async chunksByRowid(rowids: readonly number[]): Promise<readonly IndexedChunk[]> {
     if (rowids.length === 0) return [];
     const rows = this.#db

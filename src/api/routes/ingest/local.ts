@@ -71,9 +71,15 @@ function parseJsonText(text: string, field: string): unknown {
 export async function readMultipartDocuments(
   request: FastifyRequest,
   maxDocuments: number,
-): Promise<IngestDocumentInput[]> {
+): Promise<{
+  documents: IngestDocumentInput[];
+  callbackUrl: string | undefined;
+  callbackData: string | undefined;
+}> {
   const blobs: { bytes: Uint8Array; fileName: string | undefined }[] = [];
   const metadata: unknown[] = [];
+  let callbackUrl: string | undefined;
+  let callbackData: string | undefined;
   for await (const part of request.parts()) {
     if (part.fieldname === "blob") {
       if (part.type !== "file") throw invalid(`blob[${blobs.length}]`, "must be a file part");
@@ -83,6 +89,10 @@ export async function readMultipartDocuments(
       const field = `metadata[${metadata.length}]`;
       const text = part.type === "file" ? (await part.toBuffer()).toString("utf8") : String(part.value);
       metadata.push(parseJsonText(text, field));
+    } else if (part.type === "field" && part.fieldname === "callbackUrl") {
+      callbackUrl = String(part.value);
+    } else if (part.type === "field" && part.fieldname === "callbackData") {
+      callbackData = String(part.value);
     } else if (part.type === "file") {
       await part.toBuffer(); // drain unknown file parts
     }
@@ -95,10 +105,11 @@ export async function readMultipartDocuments(
       `${blobs.length} blob parts but ${metadata.length} metadata parts; send them in pairs`,
     );
   }
-  return blobs.map((blob, i) => ({
+  const documents = blobs.map((blob, i) => ({
     ...readLocalMetadata(metadata[i], `metadata[${i}]`, blob.fileName),
     source: { kind: "upload" as const, bytes: blob.bytes },
   }));
+  return { documents, callbackUrl, callbackData };
 }
 
 /** The JSON form of local ingest (what the generated SDK methods send): `[{ blob: base64, metadata }]`. */

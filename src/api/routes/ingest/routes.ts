@@ -42,7 +42,8 @@ export async function ingestRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
   await app.register(multipart, {
     limits: {
       fileSize: limits.maxFileBytes,
-      files: limits.maxDocumentsPerRequest,
+      // Metadata may come as file parts too (the TS SDK sends data.json): two files per document.
+      files: limits.maxDocumentsPerRequest * 2 + 2,
       fields: limits.maxDocumentsPerRequest * 2 + 10,
       fieldSize: 1024 * 1024,
       parts: limits.maxDocumentsPerRequest * 2 + 10,
@@ -104,10 +105,20 @@ export async function ingestRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
       },
     },
     async (request) => {
-      const inputs = request.isMultipart()
+      const {
+        documents: inputs,
+        callbackUrl,
+        callbackData,
+      } = request.isMultipart()
         ? await readMultipartDocuments(request, limits.maxDocumentsPerRequest)
-        : readJsonDocuments(request.body, limits.maxDocumentsPerRequest, limits.maxFileBytes);
-      const process = await ingest.ingest(request.account.id, inputs);
+        : {
+            documents: readJsonDocuments(request.body, limits.maxDocumentsPerRequest, limits.maxFileBytes),
+            callbackUrl: undefined,
+            callbackData: undefined,
+          };
+      // D6: callbacks also for local multipart ingest when callbackUrl is sent as a form field.
+      const callback = callbackUrl ? { callbackUrl: checkCallbackUrl(callbackUrl), callbackData } : {};
+      const process = await ingest.ingest(request.account.id, inputs, callback);
       return { ingest: { processId: process.id, status: "queued" } };
     },
   );
