@@ -1,6 +1,12 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { DocumentRecord } from "../store/contracts/document-store.js";
-import type { IndexedChunk, SearchIndex, SearchScope } from "../store/contracts/search-index.js";
+import type {
+  IndexedChunk,
+  Restriction,
+  ScopeEntry,
+  SearchIndex,
+  SearchScope,
+} from "../store/contracts/search-index.js";
 import type { VectorHit, VectorIndex } from "../store/contracts/vector-index.js";
 import { compileFilter, matchesFilter } from "./filter.js";
 import { type FusedItem, type RankedList, reciprocalRankFusion } from "./fuse.js";
@@ -24,7 +30,11 @@ export interface SearchRequest {
   readonly filter?: unknown;
   /** Minimum score of a result (D7; default 10). */
   readonly relevance: number;
+  /** Which arms run (Openground extension, for evaluation): default hybrid. */
+  readonly mode?: SearchMode;
 }
+
+export type SearchMode = "hybrid" | "lexical" | "dense";
 
 export interface SearchHit {
   readonly chunk: IndexedChunk;
@@ -119,25 +129,42 @@ export class SearchService {
 
     const filter = request.filter === undefined ? undefined : compileFilter(request.filter);
     const documents = await time("scope", async () => {
-      const all = await index.scopeDocuments(request.accountId, request.scope);
+      const all = await index.scopeEntries(request.accountId, request.scope);
       return filter ? all.filter((d) => matchesFilter(filter, d.filter)) : all;
     });
-    const byId = new Map(documents.map((d) => [d.id, d]));
+    const allowed = new Set(documents.map((d) => d.id));
+    // Unfiltered bucket searches restrict by bucket in SQL; otherwise by the allowed documents.
+    const restriction: Restriction =
+      request.scope.kind === "buckets" && !filter
+        ? { bucketIds: request.scope.bucketIds }
+        : { documentIds: [...allowed] };
 
     const total = await index.chunkCount();
     const parsed = await time("parse", () => this.#parse(request.query));
     const terms = parsed.terms;
+    const mode = request.mode ?? "hybrid";
     const expression = toFtsExpression(terms);
-    if (!expression || documents.length === 0) return { searchQuery: parsed.rewritten, hits: [], timings };
+    if (documents.length === 0 || (!expression && mode !== "dense")) {
+      return { searchQuery: parsed.rewritten, hits: [], timings };
+    }
 
     const weightsConfig = { ...DEFAULT_WEIGHTS, ...this.#deps.weights };
     const [lexical, dense] = await Promise.all([
-      time("lexical", () => index.lexical(expression, [...byId.keys()], RETRIEVE)),
-      time("dense", () => this.#dense(request, request.query, documents, filter !== undefined)),
+      mode === "dense" || !expression
+        ? Promise.resolve([])
+        : time("lexical", () => index.lexical(request.accountId, expression, restriction, RETRIEVE)),
+      mode === "lexical"
+        ? Promise.resolve(undefined)
+        : time("dense", () => this.#dense(request, request.query, documents, filter !== undefined)),
     ]);
-    const lists: RankedList[] = [
-      { name: "bm25", weight: 1, items: lexical.map((h) => ({ id: String(h.rowid), score: h.score })) },
-    ];
+    const lists: RankedList[] = [];
+    if (mode !== "dense") {
+      lists.push({
+        name: "bm25",
+        weight: 1,
+        items: lexical.map((h) => ({ id: String(h.rowid), score: h.score })),
+      });
+    }
     if (dense) {
       lists.push({
         name: "dense",
@@ -164,6 +191,10 @@ export class SearchService {
     const phrase =
       terms.length > 1 ? await time("phrase", () => this.#phraseHits(parsed.terms, rowids)) : new Set();
     const chunkById = new Map(chunks.map((c) => [c.rowid, c]));
+    const hitDocuments = await index.documents(request.accountId, [
+      ...new Set(chunks.filter((c) => allowed.has(c.documentId)).map((c) => c.documentId)),
+    ]);
+    const byId = new Map(hitDocuments.map((d) => [d.id, d]));
     const bm25ById = new Map(lexical.map((h) => [h.rowid, h.score]));
     const bm25Max = Math.max(0, ...lexical.map((h) => h.score));
 
@@ -184,7 +215,10 @@ export class SearchService {
       const lexicalRelevance = coverage * (0.6 + 0.4 * bm25) * (1 + 0.1 * phraseMatch + 0.05 * title);
       const cosine = cosines?.get(rowid);
       let relevance = lexicalRelevance;
-      if (cosines) {
+      if (cosines && mode === "dense") {
+        const { cosineFloor, cosineCeiling } = weightsConfig;
+        relevance = Math.min(1, Math.max(0, ((cosine ?? 0) - cosineFloor) / (cosineCeiling - cosineFloor)));
+      } else if (cosines) {
         const { cosineFloor, cosineCeiling } = weightsConfig;
         const semantic = Math.min(
           1,
@@ -214,7 +248,7 @@ export class SearchService {
   async #dense(
     request: SearchRequest,
     query: string,
-    documents: readonly DocumentRecord[],
+    documents: readonly ScopeEntry[],
     filtered: boolean,
   ): Promise<{ query: Float32Array; hits: readonly VectorHit[] } | undefined> {
     const dense = this.#deps.dense;

@@ -13,6 +13,19 @@ export interface LexicalHit {
   readonly score: number;
 }
 
+/** A searchable document, as little of it as ranking needs. */
+export interface ScopeEntry {
+  readonly id: string;
+  readonly bucketId: number;
+  readonly chunkCount: number;
+  readonly filter: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** What lexical retrieval is restricted to: whole buckets, or a list of documents. */
+export type Restriction =
+  | { readonly bucketIds: readonly number[]; readonly documentIds?: undefined }
+  | { readonly documentIds: readonly string[]; readonly bucketIds?: undefined };
+
 export interface IndexedChunk extends StoredChunk {
   readonly rowid: number;
   readonly documentId: string;
@@ -23,13 +36,20 @@ export interface IndexedChunk extends StoredChunk {
  * lookups the ranker needs. Dense retrieval lives in the VectorIndex.
  */
 export interface SearchIndex {
-  /** The account's complete documents in scope. */
-  scopeDocuments(accountId: string, scope: SearchScope): Promise<readonly DocumentRecord[]>;
+  /** The account's complete documents in scope (light entries). */
+  scopeEntries(accountId: string, scope: SearchScope): Promise<readonly ScopeEntry[]>;
+  /** Full records of some of the account's documents. */
+  documents(accountId: string, documentIds: readonly string[]): Promise<readonly DocumentRecord[]>;
   /**
    * BM25 search of an FTS expression (built by search/query.ts, never raw user
-   * text) over the chunks of `documentIds`; best first.
+   * text) over the complete chunks of the account within `restriction`; best first.
    */
-  lexical(expression: string, documentIds: readonly string[], limit: number): Promise<readonly LexicalHit[]>;
+  lexical(
+    accountId: string,
+    expression: string,
+    restriction: Restriction,
+    limit: number,
+  ): Promise<readonly LexicalHit[]>;
   /** For each FTS term/phrase, which of `rowids` contain it. */
   termHits(
     terms: readonly string[],

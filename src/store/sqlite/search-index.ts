@@ -1,5 +1,12 @@
 import type { DocumentRecord } from "../contracts/document-store.js";
-import type { IndexedChunk, LexicalHit, SearchIndex, SearchScope } from "../contracts/search-index.js";
+import type {
+  IndexedChunk,
+  LexicalHit,
+  Restriction,
+  ScopeEntry,
+  SearchIndex,
+  SearchScope,
+} from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
 import type { SqliteDocumentStore } from "./document-store.js";
 
@@ -34,37 +41,50 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#documents = documents;
   }
 
-  async scopeDocuments(accountId: string, scope: SearchScope): Promise<readonly DocumentRecord[]> {
-    const ids =
-      scope.kind === "documents"
-        ? scope.documentIds
-        : (
-            this.#db
-              .prepare(
-                `SELECT id FROM documents WHERE account_id = ? AND status = 'complete'
-                 AND bucket_id IN (SELECT value FROM json_each(?))`,
-              )
-              .all(accountId, JSON.stringify(scope.bucketIds)) as { id: string }[]
-          ).map((r) => r.id);
-    const documents = await this.#documents.getDocuments(accountId, ids);
-    return documents.filter((d) => d.status === "complete");
+  async scopeEntries(accountId: string, scope: SearchScope): Promise<readonly ScopeEntry[]> {
+    const rows = this.#db
+      .prepare(
+        scope.kind === "documents"
+          ? `SELECT id, bucket_id, chunk_count, filter FROM documents WHERE account_id = ? AND status = 'complete'
+             AND id IN (SELECT value FROM json_each(?))`
+          : `SELECT id, bucket_id, chunk_count, filter FROM documents WHERE account_id = ? AND status = 'complete'
+             AND bucket_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(accountId, JSON.stringify(scope.kind === "documents" ? scope.documentIds : scope.bucketIds)) as {
+      id: string;
+      bucket_id: number;
+      chunk_count: number;
+      filter: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      bucketId: r.bucket_id,
+      chunkCount: r.chunk_count,
+      filter: r.filter === null ? undefined : (JSON.parse(r.filter) as Record<string, unknown>),
+    }));
+  }
+
+  async documents(accountId: string, documentIds: readonly string[]): Promise<readonly DocumentRecord[]> {
+    return this.#documents.getDocuments(accountId, documentIds);
   }
 
   async lexical(
+    accountId: string,
     expression: string,
-    documentIds: readonly string[],
+    restriction: Restriction,
     limit: number,
   ): Promise<readonly LexicalHit[]> {
-    if (documentIds.length === 0) return [];
+    const byBuckets = restriction.bucketIds !== undefined;
+    const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
     const rows = this.#db
       .prepare(
         `SELECT f.rowid AS rowid, c.document_id AS documentId, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score
-         FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid
-         WHERE chunks_fts MATCH @expression
-           AND c.document_id IN (SELECT value FROM json_each(@ids))
+         FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
+         WHERE chunks_fts MATCH @expression AND d.account_id = @accountId AND d.status = 'complete'
+           AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))
          ORDER BY score DESC, f.rowid LIMIT @limit`,
       )
-      .all({ expression, ids: JSON.stringify(documentIds), limit }) as LexicalHit[];
+      .all({ expression, accountId, ids, limit }) as LexicalHit[];
     return rows;
   }
 

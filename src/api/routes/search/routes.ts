@@ -24,6 +24,7 @@ interface SearchInput {
   n?: number | null;
   verbosity?: number | null;
   nextToken?: string | null;
+  mode?: "hybrid" | "lexical" | "dense" | null;
 }
 
 /** CONTRACT.md §6: search a bucket, a group, a document or a list of documents. */
@@ -50,7 +51,13 @@ export async function searchRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
     const tokenScope = {
       route: "search",
       accountId,
-      params: { scope: scopeKey, query, filter: JSON.stringify(filter ?? null), relevance },
+      params: {
+        scope: scopeKey,
+        query,
+        filter: JSON.stringify(filter ?? null),
+        relevance,
+        mode: body.mode ?? "hybrid",
+      },
     };
     let offset = 0;
     if (nextToken) {
@@ -61,7 +68,14 @@ export async function searchRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
       offset = cursor;
     }
 
-    const outcome = await search.search({ accountId, scope, query, filter, relevance });
+    const outcome = await search.search({
+      accountId,
+      scope,
+      query,
+      filter,
+      relevance,
+      mode: body.mode ?? "hybrid",
+    });
     await store.recordUsage(accountId, "searches", 1, ctx.now());
     const page = outcome.hits.slice(offset, offset + n);
     const next = offset + page.length;

@@ -20,6 +20,11 @@ const common = {
   n: Type.Optional(Type.Union([PageSize, Type.Null()])),
   verbosity: Type.Optional(Type.Union([Verbosity, Type.Null()])),
   nextToken: Type.Optional(Type.Union([NextToken, Type.Null()])),
+  mode: Type.Optional(
+    Type.Union([Type.Enum(["hybrid", "lexical", "dense"]), Type.Null()], {
+      description: "Openground extension: which retrievers run (default hybrid)",
+    }),
+  ),
 };
 
 export const SearchContentBody = Type.Object(common);
