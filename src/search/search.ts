@@ -8,6 +8,7 @@ import type {
   SearchScope,
 } from "../store/contracts/search-index.js";
 import type { VectorHit, VectorIndex } from "../store/contracts/vector-index.js";
+import { analyze, analyzeTerm, BM25, bm25Term, countSequence, idf } from "./analyze.js";
 import { compileFilter, matchesFilter } from "./filter.js";
 import { type FusedItem, type RankedList, reciprocalRankFusion } from "./fuse.js";
 import {
@@ -87,11 +88,6 @@ export const DEFAULT_WEIGHTS: RankerWeights = {
 /** Below this many allowed chunks, dense scores are computed exactly instead of by partition KNN. */
 const EXACT_DENSE_LIMIT = 20_000;
 
-/** Inverse document frequency, BM25 style, never negative. */
-function idf(documentFrequency: number, total: number): number {
-  return Math.log(1 + (total - documentFrequency + 0.5) / (documentFrequency + 0.5));
-}
-
 /**
  * The D7 score of a relevance in [0, 1]: 400·r². A chunk that holds every
  * (weighted) query term scores in the hundreds; one that shares a single common
@@ -139,8 +135,7 @@ export class SearchService {
         ? { bucketIds: request.scope.bucketIds }
         : { documentIds: [...allowed] };
 
-    const total = await index.chunkCount();
-    const parsed = await time("parse", () => this.#parse(request.query));
+    const parsed = await time("parse", () => this.#parse(request.accountId, request.query, restriction));
     const terms = parsed.terms;
     const mode = request.mode ?? "hybrid";
     const expression = toFtsExpression(terms);
@@ -175,55 +170,67 @@ export class SearchService {
     const fused: FusedItem[] = reciprocalRankFusion(lists).slice(0, RERANK);
     const rowids = fused.map((f) => Number(f.id));
 
-    // Ranker features.
+    // Ranker features, from statistics of the searched corpus only (D7: the same query on the
+    // same corpus scores the same, whatever else the server holds).
     const quoted = terms.map(quoteTerm);
-    const [hits, frequencies, chunks, cosines] = await time("features", () =>
+    const corpusSize = documents.reduce((sum, d) => sum + d.chunkCount, 0);
+    const [frequencies, chunks, cosines] = await time("features", () =>
       Promise.all([
-        index.termHits(quoted, rowids),
-        Promise.all(quoted.map((t) => index.documentFrequency(t))),
+        index.documentFrequencies(request.accountId, quoted, restriction),
         index.chunksByRowid(rowids),
         dense ? this.#deps.dense?.vectors.similarities(dense.query, rowids) : undefined,
       ]),
     );
+    const idfs = frequencies.map((df) => idf(df, Math.max(corpusSize, 1)));
     // 0.5 + IDF: rare terms count more, but a common term is never worth nothing (small corpora).
-    const weights = frequencies.map((df) => 0.5 + idf(df, Math.max(total, 1)));
+    // A term absent from the searched corpus weighs as much as its lightest present term: it makes
+    // every chunk less complete without swamping the terms that do occur.
+    const present = idfs.filter((_, i) => (frequencies[i] ?? 0) > 0).map((v) => 0.5 + v);
+    const absentWeight = present.length > 0 ? Math.min(...present) : 1;
+    const weights = idfs.map((v, i) => ((frequencies[i] ?? 0) > 0 ? 0.5 + v : absentWeight));
     const weightSum = weights.reduce((a, b) => a + b, 0) || 1;
-    const phrase =
-      terms.length > 1 ? await time("phrase", () => this.#phraseHits(parsed.terms, rowids)) : new Set();
+    const bm25Ceiling = idfs.reduce((a, v) => a + v * (BM25.k1 + 1), 0) || 1;
+    const termTokens = terms.map(analyzeTerm);
+    const phraseTokens = termTokens.flat();
+    const analysed = new Map(
+      chunks.map((c) => [c.rowid, analyze(c.text.trim() === "" ? c.suggestedText : c.text)] as const),
+    );
+    const averageLength =
+      [...analysed.values()].reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(analysed.size, 1);
     const chunkById = new Map(chunks.map((c) => [c.rowid, c]));
     const hitDocuments = await index.documents(request.accountId, [
       ...new Set(chunks.filter((c) => allowed.has(c.documentId)).map((c) => c.documentId)),
     ]);
     const byId = new Map(hitDocuments.map((d) => [d.id, d]));
-    const bm25ById = new Map(lexical.map((h) => [h.rowid, h.score]));
-    const bm25Max = Math.max(0, ...lexical.map((h) => h.score));
 
     const scored: SearchHit[] = [];
     for (const rowid of rowids) {
       const chunk = chunkById.get(rowid);
       const document = chunk && byId.get(chunk.documentId);
-      if (!chunk || !document) continue;
+      const tokens = analysed.get(rowid);
+      if (!chunk || !document || !tokens) continue;
       let covered = 0;
-      quoted.forEach((term, i) => {
-        if (hits.get(term)?.has(rowid)) covered += weights[i] ?? 0;
+      let bm25 = 0;
+      termTokens.forEach((sequence, i) => {
+        const tf = countSequence(tokens, sequence);
+        if (tf > 0) covered += weights[i] ?? 0;
+        bm25 += bm25Term(tf, idfs[i] ?? 0, tokens.length, averageLength);
       });
       const coverage = covered / weightSum;
-      const bm25 = bm25Max > 0 ? (bm25ById.get(rowid) ?? 0) / bm25Max : 0;
+      const bm25Norm = Math.min(1, bm25 / bm25Ceiling);
       const title = titleMatch(document.fileName, terms);
-      const phraseMatch = phrase.has(rowid) ? 1 : 0;
+      const phraseMatch = terms.length > 1 && countSequence(tokens, phraseTokens) > 0 ? 1 : 0;
       // Coverage gates the lexical relevance (absolute); BM25 orders within it; phrase and title add a little.
-      const lexicalRelevance = coverage * (0.6 + 0.4 * bm25) * (1 + 0.1 * phraseMatch + 0.05 * title);
+      const lexicalRelevance = coverage * (0.5 + bm25Norm) * (1 + 0.1 * phraseMatch + 0.05 * title);
       const cosine = cosines?.get(rowid);
-      let relevance = lexicalRelevance;
-      if (cosines && mode === "dense") {
-        const { cosineFloor, cosineCeiling } = weightsConfig;
-        relevance = Math.min(1, Math.max(0, ((cosine ?? 0) - cosineFloor) / (cosineCeiling - cosineFloor)));
-      } else if (cosines) {
-        const { cosineFloor, cosineCeiling } = weightsConfig;
-        const semantic = Math.min(
-          1,
-          Math.max(0, ((cosine ?? 0) - cosineFloor) / (cosineCeiling - cosineFloor)),
-        );
+      const { cosineFloor, cosineCeiling } = weightsConfig;
+      const semantic = Math.min(
+        1,
+        Math.max(0, ((cosine ?? 0) - cosineFloor) / (cosineCeiling - cosineFloor)),
+      );
+      let relevance = Math.min(1, lexicalRelevance);
+      if (cosines && mode === "dense") relevance = semantic;
+      else if (cosines) {
         relevance =
           (weightsConfig.lexical * Math.min(1, lexicalRelevance) + weightsConfig.dense * semantic) /
           (weightsConfig.lexical + weightsConfig.dense);
@@ -232,7 +239,13 @@ export class SearchService {
         chunk,
         document,
         score: toScore(relevance),
-        signals: { coverage, bm25, phrase: phraseMatch, title, ...(cosine !== undefined ? { cosine } : {}) },
+        signals: {
+          coverage,
+          bm25: bm25Norm,
+          phrase: phraseMatch,
+          title,
+          ...(cosine !== undefined ? { cosine } : {}),
+        },
       });
     }
     scored.sort((a, b) => b.score - a.score || a.chunk.rowid - b.chunk.rowid);
@@ -276,21 +289,17 @@ export class SearchService {
   }
 
   /** Parse the query; a long one is condensed to its rarest terms (document frequency from the index). */
-  async #parse(query: string) {
+  async #parse(accountId: string, query: string, restriction: Restriction) {
     const first = parseQuery(query);
     if (first.wordCount <= LONG_QUERY_WORDS) return first;
-    const frequency = new Map<string, number>();
-    for (const term of queryTerms(query).slice(0, 128)) {
-      frequency.set(term.text, await this.#deps.index.documentFrequency(quoteTerm(term)));
-    }
+    const candidates = queryTerms(query).slice(0, 128);
+    const counts = await this.#deps.index.documentFrequencies(
+      accountId,
+      candidates.map(quoteTerm),
+      restriction,
+    );
+    const frequency = new Map(candidates.map((term, i) => [term.text, counts[i] ?? 0]));
     return parseQuery(query, (text) => frequency.get(text) ?? 0);
-  }
-
-  /** Chunks that hold the content terms as one phrase. */
-  async #phraseHits(terms: readonly QueryTerm[], rowids: readonly number[]): Promise<ReadonlySet<number>> {
-    const phrase = `"${terms.map((t) => t.text).join(" ")}"`;
-    const hits = await this.#deps.index.termHits([phrase], rowids);
-    return hits.get(phrase) ?? new Set();
   }
 }
 

@@ -50,15 +50,12 @@ export interface SearchIndex {
     restriction: Restriction,
     limit: number,
   ): Promise<readonly LexicalHit[]>;
-  /** For each FTS term/phrase, which of `rowids` contain it. */
-  termHits(
+  /** For each FTS term/phrase, how many complete chunks within `restriction` contain it. */
+  documentFrequencies(
+    accountId: string,
     terms: readonly string[],
-    rowids: readonly number[],
-  ): Promise<ReadonlyMap<string, ReadonlySet<number>>>;
-  /** Chunks containing the term/phrase, over the whole index (for IDF). */
-  documentFrequency(term: string): Promise<number>;
-  /** Chunks in the whole index. */
-  chunkCount(): Promise<number>;
+    restriction: Restriction,
+  ): Promise<number[]>;
   chunksByRowid(rowids: readonly number[]): Promise<readonly IndexedChunk[]>;
   /** Rowids of the chunks of some documents, at most `limit`. */
   chunkRowids(documentIds: readonly string[], limit: number): Promise<readonly number[]>;

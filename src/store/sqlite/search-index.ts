@@ -34,7 +34,6 @@ interface ChunkRow {
 export class SqliteSearchIndex implements SearchIndex {
   readonly #db: SqliteDatabase;
   readonly #documents: SqliteDocumentStore;
-  #chunkCount: { value: number; at: number } | undefined;
 
   constructor(db: SqliteDatabase, documents: SqliteDocumentStore) {
     this.#db = db;
@@ -88,41 +87,19 @@ export class SqliteSearchIndex implements SearchIndex {
     return rows;
   }
 
-  async termHits(
+  async documentFrequencies(
+    accountId: string,
     terms: readonly string[],
-    rowids: readonly number[],
-  ): Promise<ReadonlyMap<string, ReadonlySet<number>>> {
-    const hits = new Map<string, Set<number>>();
-    if (rowids.length === 0) return hits;
+    restriction: Restriction,
+  ): Promise<number[]> {
+    const byBuckets = restriction.bucketIds !== undefined;
     const statement = this.#db.prepare(
-      `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+      `SELECT count(*) AS n FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
+       WHERE chunks_fts MATCH @term AND d.account_id = @accountId AND d.status = 'complete'
+         AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))`,
     );
-    const ids = JSON.stringify(rowids);
-    for (const term of terms) {
-      // Match the text columns only: a title/keyword-only hit does not make a chunk "contain" the term.
-      const rows = statement.all(`{text suggested section}: ${term}`, ids) as { rowid: number }[];
-      hits.set(term, new Set(rows.map((r) => r.rowid)));
-    }
-    return hits;
-  }
-
-  async documentFrequency(term: string): Promise<number> {
-    const row = this.#db
-      .prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
-      .get(term) as {
-      n: number;
-    };
-    return row.n;
-  }
-
-  async chunkCount(): Promise<number> {
-    // Cached for a few seconds: it only feeds IDF, where a slightly stale total changes nothing.
-    const now = Date.now();
-    if (!this.#chunkCount || now - this.#chunkCount.at > 5000) {
-      const row = this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number };
-      this.#chunkCount = { value: row.n, at: now };
-    }
-    return this.#chunkCount.value;
+    const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
+    return terms.map((term) => (statement.get({ term, accountId, ids }) as { n: number }).n);
   }
 
   async chunkRowids(documentIds: readonly string[], limit: number): Promise<readonly number[]> {
