@@ -24,6 +24,7 @@ import { ParserPool } from "./ingest/sandbox/pool.js";
 import { IngestService } from "./ingest/service.js";
 import { HostedUrls } from "./ingest/urls.js";
 import { CallbackSender, safeFetch } from "./net/index.js";
+import { embeddingSetup, LazyEmbedder } from "./search/embedding.js";
 import { SearchService } from "./search/search.js";
 import { type BootstrapResult, ensureBootstrapAccount } from "./services/accounts.js";
 import { BucketService } from "./services/buckets.js";
@@ -61,7 +62,8 @@ export const API_PREFIX = "/api/v1";
  * `listen({ port: 0 })`; `main.ts` listens on the configured port).
  */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<ApiInstance> {
-  const stores = options.stores ?? createStores(config);
+  const embedding = embeddingSetup(config.embedding);
+  const stores = options.stores ?? createStores(config, embedding?.model);
   const store = stores.metadata;
   const now = options.now ?? (() => new Date());
   const urls = new HostedUrls(config.publicUrl);
@@ -74,6 +76,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const logger = app.log;
+  if (stores.vectorProblem) logger.warn(stores.vectorProblem);
+  const embedder =
+    embedding && stores.vectors
+      ? new LazyEmbedder(embedding, logger.child({ component: "embedder" }))
+      : undefined;
 
   const callbacks = new CallbackSender({
     allowPrivateNetwork: config.allowPrivateNetwork,
@@ -103,6 +110,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       }),
     recordUsage: (accountId, metric, amount) => store.recordUsage(accountId, metric, amount, now()),
     onDocumentSettled: (processId, documentId) => notifier.documentSettled(processId, documentId),
+    ...(embedder
+      ? { embedder: { modelId: embedder.modelId, embed: (texts) => embedder.embed(texts, "document") } }
+      : {}),
   });
   const ingest = new IngestService({
     documents: stores.documents,
@@ -131,13 +141,29 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     blobs: stores.blobs,
     urls,
     ingest,
-    search: new SearchService({ index: stores.search, log: logger.child({ component: "search" }) }),
+    search: new SearchService({
+      index: stores.search,
+      log: logger.child({ component: "search" }),
+      ...(embedder && stores.vectors
+        ? {
+            dense: {
+              vectors: stores.vectors,
+              embedQuery: async (query) => {
+                const [vector] = await embedder.embed([query], "query");
+                if (!vector) throw new Error("the embedder returned no vector");
+                return vector;
+              },
+            },
+          }
+        : {}),
+    }),
     now,
   };
 
   app.addHook("onClose", async () => {
     await pipeline.stop();
     await parser.close();
+    await embedder?.close();
     // Give callbacks in flight a moment; they never block shutdown for long.
     await Promise.race([notifier.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);
     await stores.close();

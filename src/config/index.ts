@@ -24,6 +24,23 @@ export interface Config {
   readonly maxJsonBodyBytes: number;
   /** Ingestion: concurrency and limits (CONTRACT.md D13). */
   readonly ingest: IngestConfig;
+  /** Dense retrieval: which embedder, if any. */
+  readonly embedding: EmbeddingConfig;
+}
+
+export const EMBEDDERS = ["minilm", "minilm-fp32", "minilm-wasm", "openai", "onnx-dir", "none"] as const;
+
+export interface EmbeddingConfig {
+  /** `minilm` (default): all-MiniLM-L6-v2 int8 on onnxruntime, shipped in an npm package. */
+  readonly provider: (typeof EMBEDDERS)[number];
+  /** openai: base URL (before /embeddings) and model. */
+  readonly url: string | undefined;
+  readonly model: string | undefined;
+  readonly apiKey: string | undefined;
+  /** openai / onnx-dir: vector width (required for them). */
+  readonly dimensions: number | undefined;
+  /** onnx-dir: directory with model.onnx and tokenizer.json. */
+  readonly dir: string | undefined;
 }
 
 export interface IngestConfig {
@@ -136,6 +153,32 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     fetchTimeoutMs: int("OPENGROUND_FETCH_TIMEOUT_MS", 120_000, 100, 3_600_000),
   });
 
+  const provider = (read("OPENGROUND_EMBEDDER") ?? "minilm") as EmbeddingConfig["provider"];
+  if (!EMBEDDERS.includes(provider))
+    problems.push(`OPENGROUND_EMBEDDER must be one of ${EMBEDDERS.join(", ")}`);
+  const embedding: EmbeddingConfig = Object.freeze({
+    provider,
+    url: read("OPENGROUND_EMBEDDER_URL"),
+    model: read("OPENGROUND_EMBEDDER_MODEL"),
+    apiKey: read("OPENGROUND_EMBEDDER_API_KEY"),
+    dimensions: parseOptionalInteger(
+      read("OPENGROUND_EMBEDDER_DIMENSIONS"),
+      "OPENGROUND_EMBEDDER_DIMENSIONS",
+      problems,
+    ),
+    dir: read("OPENGROUND_EMBEDDER_DIR"),
+  });
+  if (provider === "openai" && (!embedding.url || !embedding.model || !embedding.dimensions)) {
+    problems.push(
+      "OPENGROUND_EMBEDDER=openai needs OPENGROUND_EMBEDDER_URL, OPENGROUND_EMBEDDER_MODEL and OPENGROUND_EMBEDDER_DIMENSIONS",
+    );
+  }
+  if (provider === "onnx-dir" && (!embedding.dir || !embedding.dimensions)) {
+    problems.push(
+      "OPENGROUND_EMBEDDER=onnx-dir needs OPENGROUND_EMBEDDER_DIR and OPENGROUND_EMBEDDER_DIMENSIONS",
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -148,6 +191,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     quotas: Object.freeze({ fileTokens, searches }),
     maxJsonBodyBytes,
     ingest,
+    embedding,
   });
 }
 

@@ -5,12 +5,14 @@ import type { DocumentStore } from "./contracts/document-store.js";
 import type { JobQueue } from "./contracts/job-queue.js";
 import type { MetadataStore } from "./contracts/metadata-store.js";
 import type { SearchIndex } from "./contracts/search-index.js";
+import type { VectorIndex, VectorModel } from "./contracts/vector-index.js";
 import { FsBlobStore } from "./fs/blob-store.js";
 import { openDatabase } from "./sqlite/database.js";
 import { SqliteDocumentStore } from "./sqlite/document-store.js";
 import { SqliteJobQueue } from "./sqlite/job-queue.js";
 import { SqliteMetadataStore } from "./sqlite/metadata-store.js";
 import { SqliteSearchIndex } from "./sqlite/search-index.js";
+import { loadVectorExtension, SqliteVectorIndex, vectorTableName } from "./sqlite/vector-index.js";
 
 export interface Stores {
   readonly metadata: MetadataStore;
@@ -18,6 +20,10 @@ export interface Stores {
   readonly queue: JobQueue;
   readonly blobs: BlobStore;
   readonly search: SearchIndex;
+  /** Dense retrieval, when a vector model is configured and sqlite-vec loads. */
+  readonly vectors: VectorIndex | undefined;
+  /** Why there is no vector index although a model is configured. */
+  readonly vectorProblem: string | undefined;
   close(): Promise<void>;
 }
 
@@ -27,13 +33,24 @@ export function databasePath(config: Pick<Config, "dataDir">): string {
 }
 
 /** Open the configured stores: today the embedded default, one SQLite file plus files under the data directory. */
-export function createStores(config: Pick<Config, "dataDir">): Stores {
+export function createStores(config: Pick<Config, "dataDir">, vectorModel?: VectorModel): Stores {
   const db = openDatabase(databasePath(config));
   const metadata = new SqliteMetadataStore(db);
-  const documents = new SqliteDocumentStore(db);
+  let vectors: SqliteVectorIndex | undefined;
+  let vectorProblem: string | undefined;
+  if (vectorModel) {
+    if (loadVectorExtension(db)) vectors = new SqliteVectorIndex(db, vectorModel);
+    else vectorProblem = "sqlite-vec could not be loaded on this platform; search runs lexical only";
+  }
+  const documents = new SqliteDocumentStore(
+    db,
+    vectors ? vectorTableName(vectorModel as VectorModel) : undefined,
+  );
   return {
     metadata,
     documents,
+    vectors,
+    vectorProblem,
     search: new SqliteSearchIndex(db, documents),
     queue: new SqliteJobQueue(db),
     blobs: new FsBlobStore(path.join(config.dataDir, "files")),
