@@ -344,7 +344,10 @@ export class IngestPipeline {
   ): Promise<Float32Array[] | undefined> {
     const embedder = this.#deps.embedder;
     if (!embedder || xray.chunks.length === 0) return undefined;
-    const key = blobKeys.vectors(contentHash, `${variant}-${embedder.modelId.replace(/[^A-Za-z0-9._-]+/g, "_")}`);
+    const key = blobKeys.vectors(
+      contentHash,
+      `${variant}-${embedder.modelId.replace(/[^A-Za-z0-9._-]+/g, "_")}`,
+    );
     const cached = await this.#deps.blobs.get(key);
     if (cached && cached.byteLength % (4 * xray.chunks.length) === 0) {
       const all = new Float32Array(
