@@ -1,15 +1,16 @@
+import { createHash } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { DocumentRecord } from "../store/contracts/document-store.js";
 import type {
+  CorpusStats,
   IndexedChunk,
   Restriction,
-  ScopeEntry,
   SearchIndex,
   SearchScope,
 } from "../store/contracts/search-index.js";
 import type { VectorHit, VectorIndex } from "../store/contracts/vector-index.js";
 import { analyze, analyzeTerm, BM25, bm25Term, countSequence, idf } from "./analyze.js";
-import { compileFilter, matchesFilter } from "./filter.js";
+import { compileFilter, type Filter, matchesFilter } from "./filter.js";
 import { type FusedItem, type RankedList, reciprocalRankFusion } from "./fuse.js";
 import {
   LONG_QUERY_WORDS,
@@ -85,6 +86,19 @@ export const DEFAULT_WEIGHTS: RankerWeights = {
   cosineCeiling: 0.75,
 };
 
+/** The searched corpus (see SearchService#corpus). */
+interface Corpus {
+  readonly restriction: Restriction;
+  readonly stats: CorpusStats;
+  readonly bucketIds: readonly number[];
+  /** The allowed documents, when the corpus is not simply whole buckets. */
+  readonly allowed: ReadonlySet<string> | undefined;
+  /** Identifies the corpus in the frequency cache. */
+  readonly key: string;
+}
+
+const DF_CACHE_SIZE = 50_000;
+
 /** Below this many allowed chunks, dense scores are computed exactly instead of by partition KNN. */
 const EXACT_DENSE_LIMIT = 20_000;
 
@@ -106,6 +120,7 @@ export function toScore(relevance: number): number {
  */
 export class SearchService {
   readonly #deps: SearchServiceDeps;
+  readonly #dfCache = new Map<string, number>();
 
   constructor(deps: SearchServiceDeps) {
     this.#deps = deps;
@@ -124,22 +139,14 @@ export class SearchService {
     };
 
     const filter = request.filter === undefined ? undefined : compileFilter(request.filter);
-    const documents = await time("scope", async () => {
-      const all = await index.scopeEntries(request.accountId, request.scope);
-      return filter ? all.filter((d) => matchesFilter(filter, d.filter)) : all;
-    });
-    const allowed = new Set(documents.map((d) => d.id));
-    // Unfiltered bucket searches restrict by bucket in SQL; otherwise by the allowed documents.
-    const restriction: Restriction =
-      request.scope.kind === "buckets" && !filter
-        ? { bucketIds: request.scope.bucketIds }
-        : { documentIds: [...allowed] };
+    const corpus = await time("scope", () => this.#corpus(request, filter));
+    const { restriction, stats } = corpus;
 
     const parsed = await time("parse", () => this.#parse(request.accountId, request.query, restriction));
     const terms = parsed.terms;
     const mode = request.mode ?? "hybrid";
     const expression = toFtsExpression(terms);
-    if (documents.length === 0 || (!expression && mode !== "dense")) {
+    if (stats.documents === 0 || (!expression && mode !== "dense")) {
       return { searchQuery: parsed.rewritten, hits: [], timings };
     }
 
@@ -150,7 +157,7 @@ export class SearchService {
         : time("lexical", () => index.lexical(request.accountId, expression, restriction, RETRIEVE)),
       mode === "lexical"
         ? Promise.resolve(undefined)
-        : time("dense", () => this.#dense(request, request.query, documents, filter !== undefined)),
+        : time("dense", () => this.#dense(request.query, corpus)),
     ]);
     const lists: RankedList[] = [];
     if (mode !== "dense") {
@@ -173,10 +180,10 @@ export class SearchService {
     // Ranker features, from statistics of the searched corpus only (D7: the same query on the
     // same corpus scores the same, whatever else the server holds).
     const quoted = terms.map(quoteTerm);
-    const corpusSize = documents.reduce((sum, d) => sum + d.chunkCount, 0);
+    const corpusSize = stats.chunks;
     const [frequencies, chunks, cosines] = await time("features", () =>
       Promise.all([
-        index.documentFrequencies(request.accountId, quoted, restriction),
+        this.#frequencies(request.accountId, quoted, corpus),
         index.chunksByRowid(rowids),
         dense ? this.#deps.dense?.vectors.similarities(dense.query, rowids) : undefined,
       ]),
@@ -199,7 +206,9 @@ export class SearchService {
       [...analysed.values()].reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(analysed.size, 1);
     const chunkById = new Map(chunks.map((c) => [c.rowid, c]));
     const hitDocuments = await index.documents(request.accountId, [
-      ...new Set(chunks.filter((c) => allowed.has(c.documentId)).map((c) => c.documentId)),
+      ...new Set(
+        chunks.filter((c) => !corpus.allowed || corpus.allowed.has(c.documentId)).map((c) => c.documentId),
+      ),
     ]);
     const byId = new Map(hitDocuments.map((d) => [d.id, d]));
 
@@ -249,27 +258,85 @@ export class SearchService {
       });
     }
     scored.sort((a, b) => b.score - a.score || a.chunk.rowid - b.chunk.rowid);
-    const kept = scored.filter((h) => h.score >= request.relevance);
+    // A score of 0 is no match at all (a nearest neighbour with nothing in common), whatever the threshold.
+    const kept = scored.filter((h) => h.score > 0 && h.score >= request.relevance);
     log.debug({ timings, candidates: rowids.length, kept: kept.length }, "search");
     return { searchQuery: parsed.rewritten, hits: kept, timings };
   }
 
   /**
-   * The dense arm: the query's nearest chunks among the allowed documents —
-   * exact when the allowed set is small or filtered, else KNN per bucket.
+   * The searched corpus: for a plain bucket search only its size (SQL restricts
+   * by bucket); with a filter or a document list, the allowed documents.
+   */
+  async #corpus(request: SearchRequest, filter: Filter | undefined): Promise<Corpus> {
+    const { index } = this.#deps;
+    if (request.scope.kind === "buckets" && !filter) {
+      const bucketIds = request.scope.bucketIds;
+      const stats = await index.bucketStats(request.accountId, bucketIds);
+      return {
+        restriction: { bucketIds },
+        stats,
+        bucketIds,
+        allowed: undefined,
+        key: `b:${bucketIds.join(",")}`,
+      };
+    }
+    const all = await index.scopeEntries(request.accountId, request.scope);
+    const entries = filter ? all.filter((d) => matchesFilter(filter, d.filter)) : all;
+    const allowed = new Set(entries.map((d) => d.id));
+    const stats: CorpusStats = {
+      documents: entries.length,
+      chunks: entries.reduce((sum, d) => sum + d.chunkCount, 0),
+      latest:
+        entries
+          .map((d) => d.updated)
+          .sort()
+          .at(-1) ?? "",
+    };
+    const ids = [...allowed].sort();
+    return {
+      restriction: { documentIds: ids },
+      stats,
+      bucketIds: [...new Set(entries.map((d) => d.bucketId))],
+      allowed,
+      key: `d:${createHash("sha256").update(ids.join(",")).digest("base64url")}`,
+    };
+  }
+
+  /**
+   * Document frequencies of the query terms in the corpus, cached while the
+   * corpus is unchanged (its counts and latest update are part of the key).
+   */
+  async #frequencies(accountId: string, terms: readonly string[], corpus: Corpus): Promise<number[]> {
+    const prefix = `${accountId}|${corpus.key}|${corpus.stats.documents}|${corpus.stats.chunks}|${corpus.stats.latest}|`;
+    const missing = terms.filter((t) => !this.#dfCache.has(prefix + t));
+    if (missing.length > 0) {
+      const counts = await this.#deps.index.documentFrequencies(accountId, missing, corpus.restriction);
+      missing.forEach((term, i) => {
+        this.#dfCache.set(prefix + term, counts[i] ?? 0);
+      });
+      while (this.#dfCache.size > DF_CACHE_SIZE) {
+        const oldest = this.#dfCache.keys().next().value;
+        if (oldest === undefined) break;
+        this.#dfCache.delete(oldest);
+      }
+    }
+    return terms.map((t) => this.#dfCache.get(prefix + t) ?? 0);
+  }
+
+  /**
+   * The dense arm: the query's nearest chunks in the corpus — exact when the
+   * allowed set is small or filtered, else KNN per bucket partition.
    */
   async #dense(
-    request: SearchRequest,
     query: string,
-    documents: readonly ScopeEntry[],
-    filtered: boolean,
+    corpus: Corpus,
   ): Promise<{ query: Float32Array; hits: readonly VectorHit[] } | undefined> {
     const dense = this.#deps.dense;
-    if (!dense || documents.length === 0) return undefined;
+    if (!dense || corpus.stats.documents === 0) return undefined;
     const vector = await dense.embedQuery(query);
-    const allowed = new Set(documents.map((d) => d.id));
-    const chunkCount = documents.reduce((sum, d) => sum + d.chunkCount, 0);
-    if (request.scope.kind === "documents" || (filtered && chunkCount <= EXACT_DENSE_LIMIT)) {
+    const allowed = corpus.allowed;
+    if (allowed && corpus.stats.chunks <= EXACT_DENSE_LIMIT) {
       const rowids = await this.#deps.index.chunkRowids([...allowed], EXACT_DENSE_LIMIT);
       const similarities = await dense.vectors.similarities(vector, rowids);
       const hits = [...similarities]
@@ -278,11 +345,10 @@ export class SearchService {
         .slice(0, RETRIEVE);
       return { query: vector, hits };
     }
-    const bucketIds = [...new Set(documents.map((d) => d.bucketId))];
     // A filter removes some neighbours after the KNN: ask for more.
-    const k = filtered ? RETRIEVE * 4 : RETRIEVE;
-    const near = await dense.vectors.nearestInBuckets(vector, bucketIds, k);
-    if (!filtered) return { query: vector, hits: near };
+    const k = allowed ? RETRIEVE * 4 : RETRIEVE;
+    const near = await dense.vectors.nearestInBuckets(vector, corpus.bucketIds, k);
+    if (!allowed) return { query: vector, hits: near };
     const chunks = await this.#deps.index.chunksByRowid(near.map((h) => h.rowid));
     const keep = new Set(chunks.filter((c) => allowed.has(c.documentId)).map((c) => c.rowid));
     return { query: vector, hits: near.filter((h) => keep.has(h.rowid)).slice(0, RETRIEVE) };

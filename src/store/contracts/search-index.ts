@@ -18,7 +18,16 @@ export interface ScopeEntry {
   readonly id: string;
   readonly bucketId: number;
   readonly chunkCount: number;
+  readonly updated: string;
   readonly filter: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** How big a searched corpus is, and a marker that changes whenever it changes. */
+export interface CorpusStats {
+  readonly documents: number;
+  readonly chunks: number;
+  /** Latest update of any document in it (with the counts: a cache key of its statistics). */
+  readonly latest: string;
 }
 
 /** What lexical retrieval is restricted to: whole buckets, or a list of documents. */
@@ -36,6 +45,8 @@ export interface IndexedChunk extends StoredChunk {
  * lookups the ranker needs. Dense retrieval lives in the VectorIndex.
  */
 export interface SearchIndex {
+  /** Size and freshness of the account's complete documents in some buckets (no listing). */
+  bucketStats(accountId: string, bucketIds: readonly number[]): Promise<CorpusStats>;
   /** The account's complete documents in scope (light entries). */
   scopeEntries(accountId: string, scope: SearchScope): Promise<readonly ScopeEntry[]>;
   /** Full records of some of the account's documents. */

@@ -1,5 +1,6 @@
 import type { DocumentRecord } from "../contracts/document-store.js";
 import type {
+  CorpusStats,
   IndexedChunk,
   LexicalHit,
   Restriction,
@@ -40,25 +41,37 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#documents = documents;
   }
 
+  async bucketStats(accountId: string, bucketIds: readonly number[]): Promise<CorpusStats> {
+    const row = this.#db
+      .prepare(
+        `SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, coalesce(max(updated), '') AS latest
+         FROM documents WHERE account_id = ? AND status = 'complete' AND bucket_id IN (SELECT value FROM json_each(?))`,
+      )
+      .get(accountId, JSON.stringify(bucketIds)) as CorpusStats;
+    return row;
+  }
+
   async scopeEntries(accountId: string, scope: SearchScope): Promise<readonly ScopeEntry[]> {
     const rows = this.#db
       .prepare(
         scope.kind === "documents"
-          ? `SELECT id, bucket_id, chunk_count, filter FROM documents WHERE account_id = ? AND status = 'complete'
+          ? `SELECT id, bucket_id, chunk_count, updated, filter FROM documents WHERE account_id = ? AND status = 'complete'
              AND id IN (SELECT value FROM json_each(?))`
-          : `SELECT id, bucket_id, chunk_count, filter FROM documents WHERE account_id = ? AND status = 'complete'
+          : `SELECT id, bucket_id, chunk_count, updated, filter FROM documents WHERE account_id = ? AND status = 'complete'
              AND bucket_id IN (SELECT value FROM json_each(?))`,
       )
       .all(accountId, JSON.stringify(scope.kind === "documents" ? scope.documentIds : scope.bucketIds)) as {
       id: string;
       bucket_id: number;
       chunk_count: number;
+      updated: string;
       filter: string | null;
     }[];
     return rows.map((r) => ({
       id: r.id,
       bucketId: r.bucket_id,
       chunkCount: r.chunk_count,
+      updated: r.updated,
       filter: r.filter === null ? undefined : (JSON.parse(r.filter) as Record<string, unknown>),
     }));
   }
