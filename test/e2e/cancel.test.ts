@@ -24,7 +24,8 @@ let client: Client;
 let bucketId: number;
 
 beforeAll(async () => {
-  server = await startTestServer({ OPENGROUND_WORKERS: "1" });
+  // No embedder: this test is about cancellation timing, not vectors.
+  server = await startTestServer({ OPENGROUND_WORKERS: "1", OPENGROUND_EMBEDDER: "none" });
   client = server.client();
   bucketId = (await client.buckets.create({ name: "cancel" })).bucket.bucketId;
 });

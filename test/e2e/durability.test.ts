@@ -39,6 +39,8 @@ async function startChild(): Promise<Running> {
       HOST: "127.0.0.1",
       OPENGROUND_API_KEY: apiKey,
       OPENGROUND_WORKERS: "1",
+      // No embedder: the test is about durability; embedding 50 large files would only slow it.
+      OPENGROUND_EMBEDDER: "none",
       OPENGROUND_LOG_LEVEL: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],
