@@ -8,7 +8,13 @@ import { evaluateSciFact, type Mode } from "./scifact.js";
 const modes = (
   process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["lexical", "dense", "hybrid"]
 ) as Mode[];
-const result = await evaluateSciFact({ modes, log: (line) => console.log(line) });
+// OPENGROUND_* variables of this shell configure the server (e.g. OPENGROUND_EMBEDDER=minilm-fp32).
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(
+    (e): e is [string, string] => e[0].startsWith("OPENGROUND_") && e[1] !== undefined,
+  ),
+);
+const result = await evaluateSciFact({ modes, env, log: (line) => console.log(line) });
 
 console.log("\nBEIR SciFact test (300 queries, 5,183 abstracts), through POST /api/v1/search/{bucketId}");
 console.log("mode              nDCG@10  Recall@100  ms/query");
