@@ -132,8 +132,37 @@ const toChunk = (r: ChunkRow): StoredChunk => ({
   text: r.text,
   suggestedText: r.suggested_text,
   sectionSummary: r.section_summary ?? undefined,
-  data: JSON.parse(r.data) as Record<string, unknown>,
+  data: chunkData(r),
 });
+
+/**
+ * The X-Ray chunk without the fields that have their own columns (text,
+ * suggested text, section summary): stored once, not twice.
+ */
+export function packChunkData(chunk: StoredChunk): string {
+  const { text: _t, suggestedText: _s, sectionSummary: _m, ...rest } = chunk.data;
+  return JSON.stringify(rest);
+}
+
+/** The whole X-Ray chunk again, from a chunks row. */
+export function chunkData(row: {
+  text: string;
+  suggested_text: string;
+  section_summary: string | null;
+  data: string;
+}): Record<string, unknown> {
+  const rest = JSON.parse(row.data) as Record<string, unknown>;
+  const { chunk, contentType, pageNumbers, ...others } = rest;
+  return {
+    chunk,
+    contentType,
+    pageNumbers,
+    text: row.text,
+    suggestedText: row.suggested_text,
+    ...(row.section_summary !== null ? { sectionSummary: row.section_summary } : {}),
+    ...others,
+  };
+}
 
 /** {@link DocumentStore} on the embedded SQLite database (same file as the job queue). */
 export class SqliteDocumentStore implements DocumentStore {
@@ -553,7 +582,7 @@ export class SqliteDocumentStore implements DocumentStore {
             c.text,
             c.suggestedText,
             c.sectionSummary ?? null,
-            JSON.stringify(c.data),
+            packChunkData(c),
           );
           indexText.run(
             lastInsertRowid,

@@ -9,7 +9,7 @@ import type {
   SearchScope,
 } from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
-import type { SqliteDocumentStore } from "./document-store.js";
+import { chunkData, type SqliteDocumentStore } from "./document-store.js";
 
 /**
  * FTS5 column weights for BM25: chunk text, suggested text, section summary,
@@ -138,7 +138,7 @@ export class SqliteSearchIndex implements SearchIndex {
       text: r.text,
       suggestedText: r.suggested_text,
       sectionSummary: r.section_summary ?? undefined,
-      data: JSON.parse(r.data) as Record<string, unknown>,
+      data: chunkData(r),
     }));
   }
 }
