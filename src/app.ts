@@ -15,6 +15,7 @@ import { groupRoutes } from "./api/routes/groups/routes.js";
 import { healthRoutes } from "./api/routes/health/routes.js";
 import { ingestRoutes } from "./api/routes/ingest/routes.js";
 import { searchRoutes } from "./api/routes/search/routes.js";
+import { uploadRoutes } from "./api/routes/upload/routes.js";
 import { workflowRoutes } from "./api/routes/workflows/routes.js";
 import { registerValidation } from "./api/validation.js";
 import type { Config } from "./config/index.js";
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       }),
     recordUsage: (accountId, metric, amount) => store.recordUsage(accountId, metric, amount, now()),
     onDocumentSettled: (processId, documentId) => notifier.documentSettled(processId, documentId),
+    onProcessChanged: (processId) => notifier.processChanged(processId),
     ...(embedder
       ? { embedder: { modelId: embedder.modelId, embed: (texts) => embedder.embed(texts, "document") } }
       : {}),
@@ -216,6 +218,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     { prefix: API_PREFIX },
   );
   await app.register(async (files) => fileRoutes(files, context));
+  await app.register(async (uploads) => uploadRoutes(uploads, context));
 
   if (options.workers !== false) pipeline.start();
 

@@ -26,6 +26,17 @@ export interface Config {
   readonly ingest: IngestConfig;
   /** Dense retrieval: which embedder, if any. */
   readonly embedding: EmbeddingConfig;
+  /** Presigned upload service for the Python SDK's `upload_api` (CONTRACT.md §14.3). */
+  readonly uploads: UploadConfig;
+}
+
+export interface UploadConfig {
+  /** Accept `GET /upload/file` without an API key (the Python SDK sends none by default). */
+  readonly anonymous: boolean;
+  /** Seconds a presigned upload stays usable until its bytes arrive. */
+  readonly ttlSeconds: number;
+  /** Seconds stored upload bytes are kept and served at their hosted URL. */
+  readonly retentionSeconds: number;
 }
 
 export const EMBEDDERS = ["minilm", "minilm-fp32", "minilm-wasm", "openai", "onnx-dir", "none"] as const;
@@ -58,6 +69,11 @@ export interface IngestConfig {
   readonly parserMemoryMb: number;
   /** Limit for one remote download. */
   readonly fetchTimeoutMs: number;
+  /** Website crawls (D12): largest depth and page cap a request may ask for. */
+  readonly crawlMaxDepth: number;
+  readonly crawlMaxCap: number;
+  /** Pause between two requests of a crawl (robots.txt may ask for more). */
+  readonly crawlDelayMs: number;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -151,6 +167,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     parseTimeoutMs: int("OPENGROUND_PARSE_TIMEOUT_MS", 300_000, 100, 24 * 3_600_000),
     parserMemoryMb: int("OPENGROUND_PARSER_MEMORY_MB", 1024, 64, 65_536),
     fetchTimeoutMs: int("OPENGROUND_FETCH_TIMEOUT_MS", 120_000, 100, 3_600_000),
+    crawlMaxDepth: int("OPENGROUND_CRAWL_MAX_DEPTH", 8, 0, 100),
+    crawlMaxCap: int("OPENGROUND_CRAWL_MAX_CAP", 2000, 1, 1_000_000),
+    crawlDelayMs: int("OPENGROUND_CRAWL_DELAY_MS", 250, 0, 60_000),
   });
 
   const provider = (read("OPENGROUND_EMBEDDER") ?? "minilm") as EmbeddingConfig["provider"];
@@ -179,6 +198,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     );
   }
 
+  const uploads: UploadConfig = Object.freeze({
+    anonymous: parseBoolean(
+      read("OPENGROUND_ANONYMOUS_UPLOADS"),
+      false,
+      "OPENGROUND_ANONYMOUS_UPLOADS",
+      problems,
+    ),
+    ttlSeconds: int("OPENGROUND_UPLOAD_TTL_SECONDS", 3600, 1, 30 * 86_400),
+    retentionSeconds: int("OPENGROUND_UPLOAD_RETENTION_SECONDS", 7 * 86_400, 1, 3650 * 86_400),
+  });
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -192,6 +222,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxJsonBodyBytes,
     ingest,
     embedding,
+    uploads,
   });
 }
 

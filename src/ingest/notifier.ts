@@ -44,6 +44,20 @@ export class CallbackNotifier {
     }
   }
 
+  /** The process-level callback, once, when a process became terminal without a document settling. */
+  async processChanged(processId: string): Promise<void> {
+    const process = await this.#documents.getProcessById(processId);
+    if (!process?.callbackUrl) return;
+    const ingest = await presentIngestStatus(process, this.#documents, this.#urls);
+    if (isTerminal(ingest.status) && (await this.#documents.markProcessNotified(processId))) {
+      const callbackData = process.callbackData;
+      this.#sender.sendInBackground(process.callbackUrl, {
+        ingest,
+        ...(callbackData !== undefined ? { callbackData } : {}),
+      });
+    }
+  }
+
   /** Wait for callbacks in flight (shutdown, tests). */
   idle(): Promise<void> {
     return this.#sender.idle();

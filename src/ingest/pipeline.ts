@@ -6,6 +6,7 @@ import { FetchError, type SafeResponse } from "../net/index.js";
 import type { BlobStore } from "../store/contracts/blob-store.js";
 import type { DocumentRecord, DocumentStore, StoredChunk } from "../store/contracts/document-store.js";
 import type { Job, JobFailure, JobQueue } from "../store/contracts/job-queue.js";
+import { type CrawlJobPayload, crawl } from "./crawl.js";
 import { detectFormat, toDocumentType } from "./detect/index.js";
 import { type ParserPool, SandboxError } from "./sandbox/pool.js";
 import { DEFAULT_PARSE_LIMITS, type XRay } from "./types.js";
@@ -16,6 +17,7 @@ export const JOB_KINDS = {
   ingest: "document.ingest",
   reindex: "document.reindex",
   purge: "document.purge",
+  crawl: "website.crawl",
 } as const;
 
 /** Bump when parsing/chunking/enrichment changes, so cached artifacts are rebuilt. */
@@ -52,6 +54,8 @@ export interface PipelineDeps {
   readonly recordUsage: (accountId: string, metric: UsageMetric, amount: number) => Promise<void>;
   /** Dense retrieval: embeds chunk texts (in a worker), when an embedder is configured. */
   readonly embedder?: { readonly modelId: string; embed(texts: readonly string[]): Promise<Float32Array[]> };
+  /** Called when a process may have become terminal without a document settling (a crawl ended). */
+  readonly onProcessChanged: (processId: string) => Promise<void>;
   /** Called when a document of `processId` reached a terminal status (callbacks). */
   readonly onDocumentSettled: (processId: string, documentId: string) => Promise<void>;
 }
@@ -114,7 +118,7 @@ export class IngestPipeline {
       try {
         const { failed } = await this.#deps.queue.requeueExpired(new Date());
         for (const job of failed)
-          await this.#settleFailedJob(job, "the worker stopped while processing this document");
+          await this.#settleFailedJob(job, "the worker stopped while processing this document", true);
       } catch (error) {
         this.#deps.log.error({ err: error }, "job sweep failed");
       }
@@ -175,6 +179,7 @@ export class IngestPipeline {
         await this.#ingest(job.payload as IngestJobPayload, abort.signal, jobLog);
       else if (job.kind === JOB_KINDS.reindex) await this.#reindex(job.payload as ReindexJobPayload);
       else if (job.kind === JOB_KINDS.purge) await this.#purge(job.payload as PurgeJobPayload);
+      else if (job.kind === JOB_KINDS.crawl) await this.#crawl(job.payload as CrawlJobPayload, abort.signal);
       await queue.complete(job.id, this.#workerId);
     } catch (error) {
       if (error instanceof Cancelled) {
@@ -204,7 +209,7 @@ export class IngestPipeline {
   }
 
   /** A job that will not run again: its document (or process item) ends in error. */
-  async #settleFailedJob(job: Job, message: string): Promise<void> {
+  async #settleFailedJob(job: Job, message: string, lostWorker = false): Promise<void> {
     const { documents } = this.#deps;
     if (job.kind === JOB_KINDS.ingest) {
       const { documentId } = job.payload as IngestJobPayload;
@@ -216,6 +221,11 @@ export class IngestPipeline {
       const { documentId, processId } = job.payload as ReindexJobPayload;
       await documents.setItemStatus(processId, documentId, "error", message);
       await this.#deps.onDocumentSettled(processId, documentId);
+    } else if (job.kind === JOB_KINDS.crawl && lostWorker) {
+      // The crawl's own cleanup never ran: its worker died. Pages found so far are still ingested.
+      const { processId } = job.payload as CrawlJobPayload;
+      await documents.finishPendingWork(processId);
+      await this.#deps.onProcessChanged(processId);
     } else if (job.kind === JOB_KINDS.purge) {
       const { processId, documentIds } = job.payload as PurgeJobPayload;
       for (const id of documentIds) await documents.setItemStatus(processId, id, "error", message);
@@ -375,7 +385,7 @@ export class IngestPipeline {
       fileName: document.fileName,
       fileType,
       language,
-      sourceUrl: this.#deps.urls.original(document),
+      sourceUrl: this.#deps.urls.source(document),
       ...rest,
       chunks,
     };
@@ -407,6 +417,34 @@ export class IngestPipeline {
     }
     await documents.setItemStatus(payload.processId, payload.documentId, "complete");
     await this.#deps.onDocumentSettled(payload.processId, payload.documentId);
+  }
+
+  /** Crawl a website; every page becomes a document of the process as soon as it is fetched. */
+  async #crawl(payload: CrawlJobPayload, signal: AbortSignal): Promise<void> {
+    const { documents, blobs, config } = this.#deps;
+    try {
+      await crawl(
+        payload,
+        {
+          documents,
+          blobs,
+          fetch: (url, fetchSignal) => this.#deps.download(url, fetchSignal),
+          ingestJob: (documentId, processId) => ({
+            id: randomUUID(),
+            kind: JOB_KINDS.ingest,
+            payload: { documentId } satisfies IngestJobPayload,
+            groupKey: processId,
+            maxAttempts: 3,
+          }),
+          wake: () => this.notify(),
+          delayMs: config.crawlDelayMs,
+        },
+        signal,
+      );
+    } finally {
+      await documents.finishPendingWork(payload.processId);
+      await this.#deps.onProcessChanged(payload.processId);
+    }
   }
 
   async #purge(payload: PurgeJobPayload): Promise<void> {

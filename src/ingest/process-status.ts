@@ -9,8 +9,15 @@ export type ProcessStatus = "queued" | "processing" | "complete" | "error" | "ca
  * completed, `error` if every one errored, `cancelled` if every one was
  * cancelled (e.g. deleted before it ran). An empty process is complete.
  */
-export function deriveProcessStatus(cancelled: boolean, statuses: readonly DocumentStatus[]): ProcessStatus {
+export function deriveProcessStatus(
+  cancelled: boolean,
+  statuses: readonly DocumentStatus[],
+  pendingWork = false,
+): ProcessStatus {
   if (cancelled) return "cancelled";
+  // Work that is not a document yet (a crawl discovering pages) keeps the process open.
+  if (pendingWork)
+    return statuses.length === 0 || statuses.every((s) => s === "queued") ? "queued" : "processing";
   if (statuses.length === 0) return "complete";
   if (statuses.some((s) => !TERMINAL_STATUSES.has(s))) {
     return statuses.every((s) => s === "queued") ? "queued" : "processing";

@@ -12,6 +12,7 @@ import type {
 } from "../store/contracts/document-store.js";
 import type { NewJob } from "../store/contracts/job-queue.js";
 import type { MetadataStore } from "../store/contracts/metadata-store.js";
+import type { CrawlJobPayload } from "./crawl.js";
 import type { CallbackNotifier } from "./notifier.js";
 import {
   type IngestJobPayload,
@@ -138,6 +139,47 @@ export class IngestService {
       for (const id of stored) await this.#deps.blobs.deletePrefix(blobKeys.documentPrefix(id));
       throw error;
     }
+  }
+
+  /** Website crawl (§4.3, D12): one process, one crawl job per site; pages become documents as found. */
+  async crawl(
+    accountId: string,
+    websites: readonly {
+      readonly bucketId: number;
+      readonly sourceUrl: string;
+      readonly depth: number;
+      readonly cap: number;
+      readonly searchData?: Readonly<Record<string, unknown>> | undefined;
+    }[],
+    callback: Callback = {},
+  ): Promise<ProcessRecord> {
+    await this.#requireBuckets(
+      accountId,
+      websites.map((w) => w.bucketId),
+    );
+    const processId = newUuid();
+    const process = await this.#deps.documents.createItemsProcess(
+      accountId,
+      { id: processId, kind: "ingest", pendingWork: websites.length, ...callback },
+      [],
+      websites.map((site) => ({
+        id: newUuid(),
+        kind: JOB_KINDS.crawl,
+        groupKey: processId,
+        maxAttempts: 1,
+        payload: {
+          processId,
+          accountId,
+          bucketId: site.bucketId,
+          sourceUrl: site.sourceUrl,
+          depth: site.depth,
+          cap: site.cap,
+          ...(site.searchData ? { searchData: site.searchData } : {}),
+        } satisfies CrawlJobPayload,
+      })),
+    );
+    this.#deps.wake();
+    return process;
   }
 
   /** Copy (D11): new documents with the same name, filter and searchData; the parse is reused. */

@@ -15,6 +15,18 @@ export class HostedUrls {
     return `${this.#base}/files/${document.id}/${document.urlToken}`;
   }
 
+  /**
+   * The document's `sourceUrl`: the hosted copy of its original (D14), except
+   * for a crawled page, whose sourceUrl is the page itself (D12).
+   */
+  source(
+    document: Pick<DocumentRecord, "id" | "urlToken" | "fileName" | "sourceKind" | "originUrl">,
+  ): string {
+    return document.sourceKind === "crawl" && document.originUrl
+      ? document.originUrl
+      : this.original(document);
+  }
+
   /** The stored original file. */
   original(document: Pick<DocumentRecord, "id" | "urlToken" | "fileName">): string {
     return `${this.#root(document)}/original/${encodeURIComponent(document.fileName)}`;

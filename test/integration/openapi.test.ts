@@ -59,6 +59,7 @@ describe("OpenAPI document", () => {
       "GET /api/v1/health/{service}",
       "POST /api/v1/ingest/documents/remote",
       "POST /api/v1/ingest/documents/local",
+      "POST /api/v1/ingest/documents/website",
       "GET /api/v1/ingest/documents",
       "PUT /api/v1/ingest/documents",
       "DELETE /api/v1/ingest/documents",

@@ -28,7 +28,7 @@ export function presentDocument(
     ...(document.searchData ? { searchData: document.searchData } : {}),
     processId: document.processId,
     processLevel: document.processLevel,
-    sourceUrl: urls.original(document),
+    sourceUrl: urls.source(document),
     status: effective,
     ...(statusMessage ? { statusMessage } : {}),
     ...(document.status === "complete" ? { xrayUrl: urls.xray(document) } : {}),
@@ -95,6 +95,7 @@ export async function presentIngestStatus(process: ProcessRecord, store: Documen
   const status = deriveProcessStatus(
     process.cancelled,
     items.map((i) => i.status),
+    process.pendingWork,
   );
   return { processId: process.id, id: process.seq, status, statusMessage: describe(status, items), progress };
 }
@@ -105,6 +106,7 @@ export async function presentIngestStatusLight(process: ProcessRecord, store: Do
   const status = deriveProcessStatus(
     process.cancelled,
     items.map((i) => i.status),
+    process.pendingWork,
   );
   return { processId: process.id, id: process.seq, status, statusMessage: describe(status, items) };
 }

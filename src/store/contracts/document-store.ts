@@ -8,6 +8,7 @@ export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<DocumentStatus> = new Set(["complete", "error", "cancelled"]);
 
 export type ProcessLevel = "full" | "none";
+export type SourceKind = "upload" | "remote" | "copy" | "crawl";
 export type ProcessKind = "ingest" | "update" | "copy" | "delete";
 
 export interface DocumentRecord {
@@ -26,6 +27,8 @@ export interface DocumentRecord {
   readonly originUrl: string | undefined;
   /** Copies: the source document. */
   readonly copiedFrom: string | undefined;
+  /** How the original arrived. */
+  readonly sourceKind: SourceKind | undefined;
   readonly processLevel: ProcessLevel;
   readonly filter: Readonly<Record<string, unknown>> | undefined;
   readonly searchData: Readonly<Record<string, unknown>> | undefined;
@@ -46,7 +49,9 @@ export type NewDocument = Pick<
   DocumentRecord,
   "id" | "bucketId" | "fileName" | "declaredType" | "processLevel" | "filter" | "searchData" | "urlToken"
 > &
-  Partial<Pick<DocumentRecord, "originUrl" | "copiedFrom" | "fileBytes" | "contentHash" | "fileType">>;
+  Partial<
+    Pick<DocumentRecord, "originUrl" | "copiedFrom" | "fileBytes" | "contentHash" | "fileType" | "sourceKind">
+  >;
 
 export interface ProcessRecord {
   readonly id: string;
@@ -55,6 +60,8 @@ export interface ProcessRecord {
   readonly accountId: string;
   readonly kind: ProcessKind;
   readonly cancelled: boolean;
+  /** Work that is not a document yet (a crawl still running): the process is not finished. */
+  readonly pendingWork: boolean;
   readonly callbackUrl: string | undefined;
   readonly callbackData: string | undefined;
   readonly created: Date;
@@ -109,6 +116,8 @@ export interface DocumentQuery {
 export interface NewProcess {
   readonly id: string;
   readonly kind: ProcessKind;
+  /** Pieces of work that are not documents yet (crawls) the process starts with. */
+  readonly pendingWork?: number;
   readonly callbackUrl?: string | undefined;
   readonly callbackData?: string | undefined;
 }
@@ -149,6 +158,15 @@ export interface DocumentStore {
   ): Promise<ProcessRecord | undefined>;
 
   getProcess(accountId: string, processId: string): Promise<ProcessRecord | undefined>;
+  /** Add documents (and their jobs) to an existing process, e.g. pages a crawl discovered. */
+  addDocuments(
+    processId: string,
+    accountId: string,
+    documents: readonly NewDocument[],
+    jobs: readonly NewJob[],
+  ): Promise<void>;
+  /** One piece of pending work (a crawl) of the process has ended. */
+  finishPendingWork(processId: string): Promise<void>;
   /** Internal (workers, callbacks): any account. */
   getProcessById(processId: string): Promise<ProcessRecord | undefined>;
   /** Newest first. */

@@ -12,6 +12,7 @@ import type {
   ProcessKind,
   ProcessLevel,
   ProcessRecord,
+  SourceKind,
   StoredChunk,
 } from "../contracts/document-store.js";
 import type { NewJob } from "../contracts/job-queue.js";
@@ -31,6 +32,7 @@ interface DocumentRow {
   content_hash: string | null;
   origin_url: string | null;
   copied_from: string | null;
+  source_kind: SourceKind | null;
   process_level: ProcessLevel;
   filter: string | null;
   search_data: string | null;
@@ -51,6 +53,7 @@ interface ProcessRow {
   account_id: string;
   kind: ProcessKind;
   cancelled: number;
+  pending_work: number;
   callback_url: string | null;
   callback_data: string | null;
   created: string;
@@ -91,6 +94,7 @@ const toDocument = (r: DocumentRow): DocumentRecord => ({
   contentHash: r.content_hash ?? undefined,
   originUrl: r.origin_url ?? undefined,
   copiedFrom: r.copied_from ?? undefined,
+  sourceKind: r.source_kind ?? undefined,
   processLevel: r.process_level,
   filter: parseObject(r.filter),
   searchData: parseObject(r.search_data),
@@ -111,6 +115,7 @@ const toProcess = (r: ProcessRow): ProcessRecord => ({
   accountId: r.account_id,
   kind: r.kind,
   cancelled: r.cancelled === 1,
+  pendingWork: r.pending_work > 0,
   callbackUrl: r.callback_url ?? undefined,
   callbackData: r.callback_data ?? undefined,
   created: new Date(r.created),
@@ -178,13 +183,14 @@ export class SqliteDocumentStore implements DocumentStore {
   #insertProcess(accountId: string, process: NewProcess, now: string): ProcessRecord {
     const row = this.#db
       .prepare(
-        `INSERT INTO processes (id, account_id, kind, callback_url, callback_data, created, updated)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        `INSERT INTO processes (id, account_id, kind, pending_work, callback_url, callback_data, created, updated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
       .get(
         process.id,
         accountId,
         process.kind,
+        process.pendingWork ?? 0,
         process.callbackUrl ?? null,
         process.callbackData ?? null,
         now,
@@ -205,48 +211,86 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
+  /** Insert documents of a process with their items (after any existing ones); call in a transaction. */
+  #insertDocuments(
+    accountId: string,
+    processId: string,
+    documents: readonly NewDocument[],
+    now: string,
+  ): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO documents (id, account_id, bucket_id, process_id, file_name, file_type, declared_type, file_bytes,
+         content_hash, origin_url, copied_from, source_kind, process_level, filter, search_data, status, url_token,
+         created, updated)
+       VALUES (@id, @accountId, @bucketId, @processId, @fileName, @fileType, @declaredType, @fileBytes,
+         @contentHash, @originUrl, @copiedFrom, @sourceKind, @processLevel, @filter, @searchData, 'queued', @urlToken,
+         @now, @now)`,
+    );
+    for (const d of documents) {
+      insert.run({
+        id: d.id,
+        accountId,
+        bucketId: d.bucketId,
+        processId,
+        fileName: d.fileName,
+        fileType: d.fileType ?? null,
+        declaredType: d.declaredType ?? null,
+        fileBytes: d.fileBytes ?? 0,
+        contentHash: d.contentHash ?? null,
+        originUrl: d.originUrl ?? null,
+        copiedFrom: d.copiedFrom ?? null,
+        sourceKind: d.sourceKind ?? null,
+        processLevel: d.processLevel,
+        filter: json(d.filter),
+        searchData: json(d.searchData),
+        urlToken: d.urlToken,
+        now,
+      });
+    }
+    const first = (
+      this.#db
+        .prepare("SELECT coalesce(max(position) + 1, 0) AS next FROM process_items WHERE process_id = ?")
+        .get(processId) as { next: number }
+    ).next;
+    const item = this.#db.prepare(
+      "INSERT INTO process_items (process_id, position, document_id, status) VALUES (?, ?, ?, 'queued')",
+    );
+    documents.forEach((d, i) => {
+      item.run(processId, first + i, d.id);
+    });
+  }
+
   async createIngestProcess(
     accountId: string,
     process: NewProcess,
     documents: readonly NewDocument[],
     jobs: readonly NewJob[],
   ): Promise<ProcessRecord> {
-    const insert = this.#db.prepare(
-      `INSERT INTO documents (id, account_id, bucket_id, process_id, file_name, file_type, declared_type, file_bytes,
-         content_hash, origin_url, copied_from, process_level, filter, search_data, status, url_token, created, updated)
-       VALUES (@id, @accountId, @bucketId, @processId, @fileName, @fileType, @declaredType, @fileBytes,
-         @contentHash, @originUrl, @copiedFrom, @processLevel, @filter, @searchData, 'queued', @urlToken, @now, @now)`,
-    );
     return this.#db.transaction(() => {
       const now = new Date().toISOString();
       const record = this.#insertProcess(accountId, process, now);
-      for (const d of documents) {
-        insert.run({
-          id: d.id,
-          accountId,
-          bucketId: d.bucketId,
-          processId: process.id,
-          fileName: d.fileName,
-          fileType: d.fileType ?? null,
-          declaredType: d.declaredType ?? null,
-          fileBytes: d.fileBytes ?? 0,
-          contentHash: d.contentHash ?? null,
-          originUrl: d.originUrl ?? null,
-          copiedFrom: d.copiedFrom ?? null,
-          processLevel: d.processLevel,
-          filter: json(d.filter),
-          searchData: json(d.searchData),
-          urlToken: d.urlToken,
-          now,
-        });
-      }
-      this.#insertItems(
-        process.id,
-        documents.map((d) => ({ documentId: d.id, status: "queued" as const })),
-      );
+      this.#insertDocuments(accountId, process.id, documents, now);
       insertJobs(this.#db, jobs, Date.now());
       return record;
     })();
+  }
+
+  async addDocuments(
+    processId: string,
+    accountId: string,
+    documents: readonly NewDocument[],
+    jobs: readonly NewJob[],
+  ): Promise<void> {
+    this.#db.transaction(() => {
+      this.#insertDocuments(accountId, processId, documents, new Date().toISOString());
+      insertJobs(this.#db, jobs, Date.now());
+    })();
+  }
+
+  async finishPendingWork(processId: string): Promise<void> {
+    this.#db
+      .prepare("UPDATE processes SET pending_work = max(pending_work - 1, 0), updated = ? WHERE id = ?")
+      .run(new Date().toISOString(), processId);
   }
 
   async createItemsProcess(

@@ -222,4 +222,36 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE documents ADD COLUMN file_keywords TEXT;
     `,
   },
+  {
+    version: 5,
+    name: "website crawls",
+    sql: `
+      -- How a document's original arrived: upload, remote, copy or crawl (a crawled page's
+      -- sourceUrl is the page itself, D12).
+      ALTER TABLE documents ADD COLUMN source_kind TEXT;
+      -- Work of a process that is not a document yet (a crawl still discovering pages).
+      ALTER TABLE processes ADD COLUMN pending_work INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    version: 4,
+    name: "presigned uploads",
+    sql: `
+      -- Presigned uploads (CONTRACT.md §14.3); the bytes live in the blob store under uploads/<id>.
+      -- token: unguessable, authorises the PUT and the hosted URL. account_id: NULL when anonymous.
+      -- expires: end of the upload window while pending, end of retention once stored.
+      CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        account_id TEXT REFERENCES accounts(id) ON DELETE SET NULL,
+        file_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'stored')),
+        bytes INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        expires TEXT NOT NULL
+      );
+      CREATE INDEX uploads_by_expiry ON uploads(expires);
+    `,
+  },
 ];

@@ -9,12 +9,14 @@ import { checkCallbackUrl } from "../documents/routes.js";
 import { readJsonDocuments, readMultipartDocuments, typeFromFileName } from "./local.js";
 import {
   CopyBody,
+  CRAWL_DEFAULTS,
   canonicalType,
   IngestResponse,
   ProcessesQuery,
   ProcessesResponse,
   ProcessIdParams,
   RemoteIngestBody,
+  WebsiteCrawlBody,
 } from "./schema.js";
 
 const tags = ["Ingest"];
@@ -124,6 +126,51 @@ export async function ingestRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
   );
 
   app.post(
+    "/ingest/documents/website",
+    {
+      schema: {
+        tags,
+        summary: "Crawl websites: every HTML page of the same host, within depth and cap, becomes a document",
+        body: WebsiteCrawlBody,
+        response: { 200: IngestResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { websites, callbackUrl, callbackData } = request.body;
+      if (websites.length > limits.maxDocumentsPerRequest) {
+        throw invalid("websites", `at most ${limits.maxDocumentsPerRequest} websites per request`);
+      }
+      const sites = websites.map((site, i) => {
+        let url: URL;
+        try {
+          url = new URL(site.sourceUrl);
+        } catch {
+          throw invalid(`websites[${i}].sourceUrl`, "must be an absolute http(s) URL");
+        }
+        if (url.protocol !== "http:" && url.protocol !== "https:") {
+          throw invalid(`websites[${i}].sourceUrl`, "must be an absolute http(s) URL");
+        }
+        const depth = site.depth ?? CRAWL_DEFAULTS.depth;
+        const cap = site.cap ?? CRAWL_DEFAULTS.cap;
+        if (depth > limits.crawlMaxDepth)
+          throw invalid(`websites[${i}].depth`, `must be at most ${limits.crawlMaxDepth}`);
+        if (cap > limits.crawlMaxCap)
+          throw invalid(`websites[${i}].cap`, `must be at most ${limits.crawlMaxCap}`);
+        return {
+          bucketId: site.bucketId,
+          sourceUrl: url.toString(),
+          depth,
+          cap,
+          searchData: site.searchData,
+        };
+      });
+      const callback = callbackUrl ? { callbackUrl: checkCallbackUrl(callbackUrl), callbackData } : {};
+      const process = await ingest.crawl(request.account.id, sites, callback);
+      return { ingest: { processId: process.id, status: "queued" } };
+    },
+  );
+
+  app.post(
     "/ingest/copy",
     {
       schema: {
@@ -220,6 +267,7 @@ export async function ingestRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
       const status = deriveProcessStatus(
         existing.cancelled,
         items.map((i) => i.status),
+        existing.pendingWork,
       );
       const process =
         status === "complete" || status === "error"

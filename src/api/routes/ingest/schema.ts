@@ -19,6 +19,26 @@ export const RemoteIngestBody = Type.Object({
   callbackData: Type.Optional(Type.String()),
 });
 
+export const WebsiteCrawlBody = Type.Object({
+  websites: Type.Array(
+    Type.Object({
+      bucketId: Type.Integer({ minimum: 1 }),
+      sourceUrl: Type.String({ minLength: 1, maxLength: 8192 }),
+      cap: Type.Optional(Type.Integer({ minimum: 1, description: "Most pages to ingest (default 100)" })),
+      depth: Type.Optional(
+        Type.Integer({ minimum: 0, description: "Link depth from sourceUrl (default 2)" }),
+      ),
+      searchData: Type.Optional(JsonObject),
+    }),
+    { minItems: 1 },
+  ),
+  callbackUrl: Type.Optional(Type.String({ minLength: 1 })),
+  callbackData: Type.Optional(Type.String()),
+});
+
+/** Crawl defaults of D12. */
+export const CRAWL_DEFAULTS = { depth: 2, cap: 100 } as const;
+
 export const CopyBody = Type.Object({
   toBucket: Type.Integer({ minimum: 1 }),
   documentIds: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),

@@ -23,7 +23,7 @@ export function presentHit(hit: SearchHit, urls: HostedUrls, verbosity: number) 
     ...(document.fileSummary ? { fileSummary: document.fileSummary } : {}),
     ...(document.fileKeywords ? { fileKeywords: document.fileKeywords } : {}),
     ...(chunk.sectionSummary ? { sectionSummary: chunk.sectionSummary } : {}),
-    sourceUrl: urls.original(document),
+    sourceUrl: urls.source(document),
     ...(data.multimodalUrl ? { multimodalUrl: data.multimodalUrl } : {}),
     boundingBoxes: data.boundingBoxes ?? [],
     ...(data.json ? { json: data.json } : {}),
