@@ -886,16 +886,16 @@ describe("request errors (D1, D2, D13)", () => {
   });
 
   it("answers 400 for malformed document and process ids", async () => {
-    const cases: [string, Promise<unknown>][] = [
-      ["get", client.documents.get("not-a-uuid")],
-      ["deleteById", client.documents.deleteById("not-a-uuid")],
-      ["status", client.documents.getProcessingStatusById("42")],
-      ["cancel", client.documents.cancelProcess("nope")],
-      ["lookup", client.documents.lookup("nope" as unknown as number)],
-      ["delete", client.documents.delete({ documentIds: [docId("fake-text.txt"), "nope"] })],
-      ["copy", client.documents.copy({ toBucket: bucketA, documentIds: ["nope"] })],
+    const cases: [string, () => Promise<unknown>][] = [
+      ["get", () => client.documents.get("not-a-uuid")],
+      ["deleteById", () => client.documents.deleteById("not-a-uuid")],
+      ["status", () => client.documents.getProcessingStatusById("42")],
+      ["cancel", () => client.documents.cancelProcess("nope")],
+      ["lookup", () => client.documents.lookup("nope" as unknown as number)],
+      ["delete", () => client.documents.delete({ documentIds: [docId("fake-text.txt"), "nope"] })],
+      ["copy", () => client.documents.copy({ toBucket: bucketA, documentIds: ["nope"] })],
     ];
-    for (const [name, call] of cases) expect((await sdkError(call)).status, name).toBe(400);
+    for (const [name, call] of cases) expect((await sdkError(call())).status, name).toBe(400);
     for (const route of ["/ingest/document/xray/nope", "/ingest/document/extract/nope"]) {
       expect((await server.api(route)).status, route).toBe(400);
     }
@@ -904,20 +904,21 @@ describe("request errors (D1, D2, D13)", () => {
   });
 
   it("answers 404 for unknown ids and for another account's documents and processes", async () => {
-    const cases: [string, Promise<unknown>][] = [
-      ["get", client.documents.get(unknownUuid)],
-      ["deleteById", client.documents.deleteById(unknownUuid)],
-      ["status", client.documents.getProcessingStatusById(unknownUuid)],
-      ["cancel", client.documents.cancelProcess(unknownUuid)],
-      ["lookup process", client.documents.lookup(unknownUuid as unknown as number)],
-      ["lookup bucket", client.documents.lookup(987_654_321)],
-      ["copy", client.documents.copy({ toBucket: bucketA, documentIds: [unknownUuid] })],
+    // Calls are made one at a time (lazily): an eager rejected promise awaited later counts as unhandled.
+    const cases: [string, () => Promise<unknown>][] = [
+      ["get", () => client.documents.get(unknownUuid)],
+      ["deleteById", () => client.documents.deleteById(unknownUuid)],
+      ["status", () => client.documents.getProcessingStatusById(unknownUuid)],
+      ["cancel", () => client.documents.cancelProcess(unknownUuid)],
+      ["lookup process", () => client.documents.lookup(unknownUuid as unknown as number)],
+      ["lookup bucket", () => client.documents.lookup(987_654_321)],
+      ["copy", () => client.documents.copy({ toBucket: bucketA, documentIds: [unknownUuid] })],
       [
         "copy to unknown bucket",
-        client.documents.copy({ toBucket: 987_654_321, documentIds: [docId("fake-text.txt")] }),
+        () => client.documents.copy({ toBucket: 987_654_321, documentIds: [docId("fake-text.txt")] }),
       ],
     ];
-    for (const [name, call] of cases) expect((await sdkError(call)).status, name).toBe(404);
+    for (const [name, call] of cases) expect((await sdkError(call())).status, name).toBe(404);
     expect((await server.api(`/ingest/document/xray/${unknownUuid}`)).status).toBe(404);
     const update = await server.api("/ingest/documents", {
       method: "PUT",
@@ -927,16 +928,16 @@ describe("request errors (D1, D2, D13)", () => {
 
     const other = await server.newAccount();
     const mine = docId("fake-text.txt");
-    const foreign: [string, Promise<unknown>][] = [
-      ["get", other.client.documents.get(mine)],
-      ["deleteById", other.client.documents.deleteById(mine)],
-      ["delete", other.client.documents.delete({ documentIds: [mine] })],
-      ["status", other.client.documents.getProcessingStatusById(localProcessId)],
-      ["cancel", other.client.documents.cancelProcess(localProcessId)],
-      ["lookup process", other.client.documents.lookup(localProcessId as unknown as number)],
-      ["lookup bucket", other.client.documents.lookup(bucketA)],
+    const foreign: [string, () => Promise<unknown>][] = [
+      ["get", () => other.client.documents.get(mine)],
+      ["deleteById", () => other.client.documents.deleteById(mine)],
+      ["delete", () => other.client.documents.delete({ documentIds: [mine] })],
+      ["status", () => other.client.documents.getProcessingStatusById(localProcessId)],
+      ["cancel", () => other.client.documents.cancelProcess(localProcessId)],
+      ["lookup process", () => other.client.documents.lookup(localProcessId as unknown as number)],
+      ["lookup bucket", () => other.client.documents.lookup(bucketA)],
     ];
-    for (const [name, call] of foreign) expect((await sdkError(call)).status, name).toBe(404);
+    for (const [name, call] of foreign) expect((await sdkError(call())).status, name).toBe(404);
     expect((await server.api(`/ingest/document/xray/${mine}`, { apiKey: other.apiKey })).status).toBe(404);
     expect((await other.client.documents.list()).documents ?? []).toHaveLength(0);
     expect((await other.client.documents.getProcesses()).processes).toHaveLength(0);

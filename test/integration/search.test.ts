@@ -584,12 +584,13 @@ describe("pagination (§1.6, D8)", () => {
   it("rejects a token replayed on another bucket, with another filter, by another account, or garbage", async () => {
     const first = await searchContent(client, bucketMany, { query, n: 2 });
     const token = first.nextToken ?? "";
+    // Lazily, one at a time: an eager rejected promise awaited later counts as unhandled.
     for (const attempt of [
-      client.search.content(bucketMain, { query, n: 2, nextToken: token }),
-      client.search.content(bucketMany, { query, n: 2, nextToken: token, filter: { team: "x" } }),
-      client.search.content(bucketMany, { query, n: 2, nextToken: "not-a-token" }),
+      () => client.search.content(bucketMain, { query, n: 2, nextToken: token }),
+      () => client.search.content(bucketMany, { query, n: 2, nextToken: token, filter: { team: "x" } }),
+      () => client.search.content(bucketMany, { query, n: 2, nextToken: "not-a-token" }),
     ]) {
-      const failure = await sdkFailure(attempt);
+      const failure = await sdkFailure(attempt());
       expect(failure.status, failure.raw).toBe(400);
       expect(failure.code).toBe("INVALID_NEXT_TOKEN");
     }
@@ -693,17 +694,18 @@ describe("scopes and isolation (§6.1, §6.2, D2)", () => {
     expect((await searchContent(other.client, otherGroup, { query: "zanzibarite" })).count).toBe(1);
 
     for (const attempt of [
-      client.search.content(otherBucket, { query: "zanzibarite", relevance: 0 }),
-      client.search.content(otherGroup, { query: "zanzibarite", relevance: 0 }),
-      client.search.content(otherDocId, { query: "zanzibarite", relevance: 0 }),
-      client.search.documents({ query: "zanzibarite", documentIds: [otherDocId], relevance: 0 }),
-      client.search.documents({
-        query: "zanzibarite",
-        documentIds: [docId("volcanoes.txt"), otherDocId],
-        relevance: 0,
-      }),
+      () => client.search.content(otherBucket, { query: "zanzibarite", relevance: 0 }),
+      () => client.search.content(otherGroup, { query: "zanzibarite", relevance: 0 }),
+      () => client.search.content(otherDocId, { query: "zanzibarite", relevance: 0 }),
+      () => client.search.documents({ query: "zanzibarite", documentIds: [otherDocId], relevance: 0 }),
+      () =>
+        client.search.documents({
+          query: "zanzibarite",
+          documentIds: [docId("volcanoes.txt"), otherDocId],
+          relevance: 0,
+        }),
     ]) {
-      const failure = await sdkFailure(attempt);
+      const failure = await sdkFailure(attempt());
       expect(failure.status, failure.raw).toBe(404);
       expect(failure.raw).not.toMatch(/violet|quarry|cleavage/i);
     }
