@@ -151,14 +151,17 @@ export class SearchService {
     }
 
     const weightsConfig = { ...DEFAULT_WEIGHTS, ...this.#deps.weights };
-    const [lexical, dense] = await Promise.all([
-      mode === "dense" || !expression
-        ? Promise.resolve([])
-        : time("lexical", () => index.lexical(request.accountId, expression, restriction, RETRIEVE)),
+    // The dense arm starts first: its query embedding runs in the embedder's thread while the
+    // lexical query (synchronous SQLite) runs on this one.
+    const densePromise =
       mode === "lexical"
         ? Promise.resolve(undefined)
-        : time("dense", () => this.#dense(request.query, corpus)),
-    ]);
+        : time("dense", () => this.#dense(request.query, corpus));
+    const lexicalPromise =
+      mode === "dense" || !expression
+        ? Promise.resolve([])
+        : time("lexical", () => index.lexical(request.accountId, expression, restriction, RETRIEVE));
+    const [lexical, dense] = await Promise.all([lexicalPromise, densePromise]);
     const lists: RankedList[] = [];
     if (mode !== "dense") {
       lists.push({
@@ -185,7 +188,7 @@ export class SearchService {
       Promise.all([
         this.#frequencies(request.accountId, quoted, corpus),
         index.chunksByRowid(rowids),
-        dense ? this.#deps.dense?.vectors.similarities(dense.query, rowids) : undefined,
+        dense ? this.#cosines(dense, rowids) : undefined,
       ]),
     );
     const idfs = frequencies.map((df) => idf(df, Math.max(corpusSize, 1)));
@@ -352,6 +355,18 @@ export class SearchService {
     const chunks = await this.#deps.index.chunksByRowid(near.map((h) => h.rowid));
     const keep = new Set(chunks.filter((c) => allowed.has(c.documentId)).map((c) => c.rowid));
     return { query: vector, hits: near.filter((h) => keep.has(h.rowid)).slice(0, RETRIEVE) };
+  }
+
+  /** Cosine of every candidate: the dense arm's own similarities, looked up only for the others. */
+  async #cosines(
+    dense: { query: Float32Array; hits: readonly VectorHit[] },
+    rowids: readonly number[],
+  ): Promise<ReadonlyMap<number, number>> {
+    const known = new Map(dense.hits.map((h) => [h.rowid, h.similarity]));
+    const missing = rowids.filter((r) => !known.has(r));
+    const looked = await this.#deps.dense?.vectors.similarities(dense.query, missing);
+    for (const [rowid, similarity] of looked ?? []) known.set(rowid, similarity);
+    return known;
   }
 
   /** Parse the query; a long one is condensed to its rarest terms (document frequency from the index). */
