@@ -67,7 +67,8 @@ interface ItemRow {
   status_message: string | null;
   snapshot: string | null;
 }
-interface ChunkRow {
+/** A row of the chunks table. */
+export interface ChunkRow {
   idx: number;
   chunk_id: string;
   content_type: string;
@@ -129,7 +130,7 @@ const toItem = (r: ItemRow): ProcessItem => ({
   statusMessage: r.status_message ?? undefined,
   snapshot: parseObject(r.snapshot),
 });
-const toChunk = (r: ChunkRow): StoredChunk => ({
+export const toChunk = (r: ChunkRow): StoredChunk => ({
   index: r.idx,
   chunkId: r.chunk_id,
   contentType: r.content_type,

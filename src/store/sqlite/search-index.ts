@@ -9,7 +9,7 @@ import type {
   SearchScope,
 } from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
-import { chunkData, type SqliteDocumentStore } from "./document-store.js";
+import { type ChunkRow, type SqliteDocumentStore, toChunk } from "./document-store.js";
 
 /**
  * FTS5 column weights for BM25: chunk text, suggested text, section summary,
@@ -17,19 +17,6 @@ import { chunkData, type SqliteDocumentStore } from "./document-store.js";
  * more than a body hit), not tuned on any benchmark's judgments.
  */
 export const FIELD_WEIGHTS = [1.0, 0.4, 0.3, 1.2, 0.5] as const;
-
-interface ChunkRow {
-  rowid: number;
-  document_id: string;
-  idx: number;
-  chunk_id: string;
-  content_type: string;
-  page_numbers: string;
-  text: string;
-  suggested_text: string;
-  section_summary: string | null;
-  data: string;
-}
 
 /** {@link SearchIndex} on SQLite FTS5, in the same database as the documents. */
 export class SqliteSearchIndex implements SearchIndex {
@@ -127,18 +114,7 @@ export class SqliteSearchIndex implements SearchIndex {
     if (rowids.length === 0) return [];
     const rows = this.#db
       .prepare("SELECT rowid, * FROM chunks WHERE rowid IN (SELECT value FROM json_each(?))")
-      .all(JSON.stringify(rowids)) as ChunkRow[];
-    return rows.map((r) => ({
-      rowid: r.rowid,
-      documentId: r.document_id,
-      index: r.idx,
-      chunkId: r.chunk_id,
-      contentType: r.content_type,
-      pageNumbers: JSON.parse(r.page_numbers) as number[],
-      text: r.text,
-      suggestedText: r.suggested_text,
-      sectionSummary: r.section_summary ?? undefined,
-      data: chunkData(r),
-    }));
+      .all(JSON.stringify(rowids)) as (ChunkRow & { rowid: number; document_id: string })[];
+    return rows.map((r) => ({ ...toChunk(r), rowid: r.rowid, documentId: r.document_id }));
   }
 }

@@ -2,29 +2,10 @@ import { timingSafeEqual } from "node:crypto";
 import { Type } from "typebox";
 import { isUuid } from "../../../core/ids.js";
 import { AppError } from "../../../errors/index.js";
+import { mimeType } from "../../../ingest/mime.js";
 import { blobKeys } from "../../../ingest/urls.js";
 import type { DocumentRecord } from "../../../store/contracts/document-store.js";
 import type { ApiContext, ApiInstance } from "../../context.js";
-
-const MIME: Readonly<Record<string, string>> = {
-  pdf: "application/pdf",
-  txt: "text/plain; charset=utf-8",
-  json: "application/json",
-  csv: "text/csv; charset=utf-8",
-  tsv: "text/tab-separated-values; charset=utf-8",
-  png: "image/png",
-  jpg: "image/jpeg",
-  gif: "image/gif",
-  bmp: "image/bmp",
-  tiff: "image/tiff",
-  webp: "image/webp",
-  heif: "image/heif",
-  ico: "image/x-icon",
-  svg: "image/svg+xml",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-};
 
 const Params = Type.Object({ documentId: Type.String(), token: Type.String(), name: Type.String() });
 
@@ -54,7 +35,7 @@ export async function fileRoutes(app: ApiInstance, { documents, blobs }: ApiCont
       const file = await blobs.open(blobKeys.original(document.id));
       if (!file) throw new AppError("FILE_NOT_FOUND");
       return reply
-        .type(MIME[document.fileType ?? ""] ?? "application/octet-stream")
+        .type(mimeType(document.fileType))
         .header("content-length", file.size)
         .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(document.fileName)}`)
         .header("x-content-type-options", "nosniff")

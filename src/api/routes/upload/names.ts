@@ -1,29 +1,9 @@
 import { invalid } from "../../../errors/index.js";
 import { formatFromFileName, normalizeDeclaredType } from "../../../ingest/detect/index.js";
+import { MIME_TYPES } from "../../../ingest/mime.js";
 import type { SourceFormat } from "../../../ingest/types.js";
 
 /** What the PUT is told to send and what the hosted URL serves, by detected format. */
-const MIME: Readonly<Record<SourceFormat, string>> = {
-  pdf: "application/pdf",
-  txt: "text/plain",
-  json: "application/json",
-  csv: "text/csv",
-  tsv: "text/tab-separated-values",
-  html: "text/html",
-  png: "image/png",
-  jpg: "image/jpeg",
-  gif: "image/gif",
-  bmp: "image/bmp",
-  tiff: "image/tiff",
-  webp: "image/webp",
-  heif: "image/heif",
-  ico: "image/x-icon",
-  svg: "image/svg+xml",
-  hwp: "application/x-hwp",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-};
 
 /** Suffix aliases of the Python SDK that remote ingest does not know by name. */
 const EXTRA_TYPES: Readonly<Record<string, SourceFormat>> = { jpe: "jpg", jfi: "jpg" };
@@ -71,9 +51,9 @@ export function contentTypeFor(type: string | undefined, fileName: string): stri
     const format = normalizeDeclaredType(raw) ?? EXTRA_TYPES[raw];
     if (!format)
       throw invalid("type", `"${type}" is not a supported file type (send the extension, e.g. pdf)`);
-    return MIME[format];
+    return MIME_TYPES[format];
   }
   const format = formatFromFileName(fileName);
   if (!format) throw invalid("type", "is required when the name has no supported extension");
-  return MIME[format];
+  return MIME_TYPES[format];
 }
