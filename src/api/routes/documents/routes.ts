@@ -5,7 +5,7 @@ import { AppError, invalid } from "../../../errors/index.js";
 import { blobKeys } from "../../../ingest/urls.js";
 import type { DocumentQuery, DocumentStatus } from "../../../store/contracts/document-store.js";
 import type { ApiContext, ApiInstance } from "../../context.js";
-import { resourceIdParam } from "../../params.js";
+import { httpUrlParam, resourceIdParam } from "../../params.js";
 import { presentDocument } from "../../presenters/documents.js";
 import { errorResponses } from "../../schemas/common.js";
 import {
@@ -282,11 +282,5 @@ export async function documentRoutes(app: ApiInstance, ctx: ApiContext): Promise
 
 /** A callback URL must be an absolute http(s) URL; where it points is checked when it is called. */
 export function checkCallbackUrl(raw: string, field = "callbackUrl"): string {
-  try {
-    const url = new URL(raw);
-    if (url.protocol === "http:" || url.protocol === "https:") return url.toString();
-  } catch {
-    // fall through
-  }
-  throw invalid(field, "must be an absolute http(s) URL");
+  return httpUrlParam(raw, field).toString();
 }

@@ -68,6 +68,12 @@ export const LookupParams = Type.Object({
   id: Type.String({ description: "processId (UUID), bucketId or groupId" }),
 });
 
+/** `callbackUrl` + `callbackData` of ingest, crawl and update requests (§13). */
+export const CallbackFields = {
+  callbackUrl: Type.Optional(Type.String({ minLength: 1 })),
+  callbackData: Type.Optional(Type.String()),
+};
+
 export const DocumentUpdateBody = Type.Object({
   documents: Type.Array(
     Type.Object({
@@ -78,8 +84,7 @@ export const DocumentUpdateBody = Type.Object({
     }),
     { minItems: 1 },
   ),
-  callbackUrl: Type.Optional(Type.String({ minLength: 1 })),
-  callbackData: Type.Optional(Type.String()),
+  ...CallbackFields,
 });
 
 export const DocumentsDeleteQuery = Type.Object({

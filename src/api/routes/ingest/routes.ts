@@ -3,6 +3,7 @@ import { isUuid } from "../../../core/ids.js";
 import { AppError, invalid } from "../../../errors/index.js";
 import { deriveProcessStatus } from "../../../ingest/process-status.js";
 import type { ApiContext, ApiInstance } from "../../context.js";
+import { httpUrlParam } from "../../params.js";
 import { presentIngestStatus, presentIngestStatusLight } from "../../presenters/documents.js";
 import { errorResponses } from "../../schemas/common.js";
 import { checkCallbackUrl } from "../documents/routes.js";
@@ -68,15 +69,7 @@ export async function ingestRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
         throw invalid("documents", `at most ${limits.maxDocumentsPerRequest} documents per request`);
       }
       const inputs = items.map((item, i) => {
-        let url: URL;
-        try {
-          url = new URL(item.sourceUrl);
-        } catch {
-          throw invalid(`documents[${i}].sourceUrl`, "must be an absolute http(s) URL");
-        }
-        if (url.protocol !== "http:" && url.protocol !== "https:") {
-          throw invalid(`documents[${i}].sourceUrl`, "must be an absolute http(s) URL");
-        }
+        const url = httpUrlParam(item.sourceUrl, `documents[${i}].sourceUrl`);
         const fileName = item.fileName ?? fileNameFromUrl(url);
         return {
           bucketId: item.bucketId,
@@ -141,15 +134,7 @@ export async function ingestRoutes(app: ApiInstance, ctx: ApiContext): Promise<v
         throw invalid("websites", `at most ${limits.maxDocumentsPerRequest} websites per request`);
       }
       const sites = websites.map((site, i) => {
-        let url: URL;
-        try {
-          url = new URL(site.sourceUrl);
-        } catch {
-          throw invalid(`websites[${i}].sourceUrl`, "must be an absolute http(s) URL");
-        }
-        if (url.protocol !== "http:" && url.protocol !== "https:") {
-          throw invalid(`websites[${i}].sourceUrl`, "must be an absolute http(s) URL");
-        }
+        const url = httpUrlParam(site.sourceUrl, `websites[${i}].sourceUrl`);
         const depth = site.depth ?? CRAWL_DEFAULTS.depth;
         const cap = site.cap ?? CRAWL_DEFAULTS.cap;
         if (depth > limits.crawlMaxDepth)

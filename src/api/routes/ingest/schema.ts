@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { DOCUMENT_TYPE_ALIASES, DOCUMENT_TYPES } from "../../../ingest/types.js";
-import { FileType, IngestResponse, JsonObject, ProcessLevel } from "../documents/schema.js";
+import { CallbackFields, FileType, IngestResponse, JsonObject, ProcessLevel } from "../documents/schema.js";
 
 export const RemoteIngestBody = Type.Object({
   documents: Type.Array(
@@ -15,8 +15,7 @@ export const RemoteIngestBody = Type.Object({
     }),
     { minItems: 1 },
   ),
-  callbackUrl: Type.Optional(Type.String({ minLength: 1 })),
-  callbackData: Type.Optional(Type.String()),
+  ...CallbackFields,
 });
 
 export const WebsiteCrawlBody = Type.Object({
@@ -32,8 +31,7 @@ export const WebsiteCrawlBody = Type.Object({
     }),
     { minItems: 1 },
   ),
-  callbackUrl: Type.Optional(Type.String({ minLength: 1 })),
-  callbackData: Type.Optional(Type.String()),
+  ...CallbackFields,
 });
 
 /** Crawl defaults of D12. */
