@@ -103,6 +103,11 @@ export interface ParsedDocument {
   /** Paged documents only (pdf, images, pptx…). */
   readonly pages?: readonly PageInfo[];
   readonly title?: string;
+  /**
+   * DOCX/PPTX converted by LibreOffice: the PDF the `pages` and boxes refer to.
+   * The server keeps it to render page images; it is not part of the X-Ray.
+   */
+  readonly pagesPdf?: Uint8Array;
 }
 
 export interface ParseLimits {
