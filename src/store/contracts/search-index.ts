@@ -31,9 +31,17 @@ export interface CorpusStats {
 }
 
 /** What lexical retrieval is restricted to: whole buckets, or a list of documents. */
-export type Restriction =
+export type Restriction = (
   | { readonly bucketIds: readonly number[]; readonly documentIds?: undefined }
-  | { readonly documentIds: readonly string[]; readonly bucketIds?: undefined };
+  | { readonly documentIds: readonly string[]; readonly bucketIds?: undefined }
+) & {
+  /**
+   * Chunks in scope, when the caller knows it: lets an index pick a cheaper
+   * plan (rank first, then restrict) when the scope is most of the index. It
+   * never changes the results.
+   */
+  readonly chunks?: number;
+};
 
 export interface IndexedChunk extends StoredChunk {
   readonly rowid: number;

@@ -18,6 +18,11 @@ import { type ChunkRow, type SqliteDocumentStore, toChunk } from "./document-sto
  */
 export const FIELD_WEIGHTS = [1.0, 0.4, 0.3, 1.2, 0.5] as const;
 
+/** Rank-first probes ask for this many times the hits the scope's share predicts. */
+const PROBE_HEADROOM = 1.5;
+/** Beyond this probe, restricting first is cheaper (the scope is a small share of the index). */
+const MAX_PROBE = 4000;
+
 /** {@link SearchIndex} on SQLite FTS5, in the same database as the documents. */
 export class SqliteSearchIndex implements SearchIndex {
   readonly #db: SqliteDatabase;
@@ -67,6 +72,15 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.#documents.getDocuments(accountId, documentIds);
   }
 
+  /**
+   * BM25 top `limit` in scope. Two plans, same results:
+   * - rank first: the index-wide top `probe` (ranked inside FTS5, no joins),
+   *   then restricted to the scope. Exact whenever at least `limit` of them are
+   *   in scope or FTS5 ran out of matches; chosen when the scope is a large
+   *   share of the index (probe = limit × index/scope, with headroom).
+   * - restrict first: every match joined to its chunk and document, then
+   *   ranked — the fallback, and the plan for small scopes.
+   */
   async lexical(
     accountId: string,
     expression: string,
@@ -75,23 +89,56 @@ export class SqliteSearchIndex implements SearchIndex {
   ): Promise<readonly LexicalHit[]> {
     const byBuckets = restriction.bucketIds !== undefined;
     const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
-    const rows = this.#db
+    const scope = `d.account_id = @accountId AND d.status = 'complete'
+           AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))`;
+    const probe = this.#probeSize(restriction, limit);
+    if (probe !== undefined) {
+      const top = this.#db
+        .prepare(
+          `SELECT rowid, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score FROM chunks_fts
+           WHERE chunks_fts MATCH @expression ORDER BY score DESC, rowid LIMIT @probe`,
+        )
+        .all({ expression, probe }) as { rowid: number; score: number }[];
+      const inScope = this.#db
+        .prepare(
+          `SELECT c.rowid AS rowid, c.document_id AS documentId FROM chunks c JOIN documents d ON d.id = c.document_id
+           WHERE c.rowid IN (SELECT value FROM json_each(@rowids)) AND ${scope}`,
+        )
+        .all({ rowids: JSON.stringify(top.map((t) => t.rowid)), accountId, ids }) as {
+        rowid: number;
+        documentId: string;
+      }[];
+      const documentOf = new Map(inScope.map((r) => [r.rowid, r.documentId]));
+      const hits = top.flatMap((t) => {
+        const documentId = documentOf.get(t.rowid);
+        return documentId === undefined ? [] : [{ rowid: t.rowid, documentId, score: t.score }];
+      });
+      if (hits.length >= limit || top.length < probe) return hits.slice(0, limit);
+    }
+    return this.#db
       .prepare(
         `SELECT f.rowid AS rowid, c.document_id AS documentId, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score
          FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
-         WHERE chunks_fts MATCH @expression AND d.account_id = @accountId AND d.status = 'complete'
-           AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))
+         WHERE chunks_fts MATCH @expression AND ${scope}
          ORDER BY score DESC, f.rowid LIMIT @limit`,
       )
       .all({ expression, accountId, ids, limit }) as LexicalHit[];
-    return rows;
   }
 
+  /**
+   * Document frequencies in scope. When the scope is the whole index (every
+   * indexed chunk belongs to a complete document in it), FTS5 counts alone are
+   * exact and skip the joins.
+   */
   async documentFrequencies(
     accountId: string,
     terms: readonly string[],
     restriction: Restriction,
   ): Promise<number[]> {
+    if (restriction.chunks !== undefined && restriction.chunks === this.#indexSize()) {
+      const count = this.#db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH @term");
+      return terms.map((term) => (count.get({ term }) as { n: number }).n);
+    }
     const byBuckets = restriction.bucketIds !== undefined;
     const statement = this.#db.prepare(
       `SELECT count(*) AS n FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
@@ -100,6 +147,19 @@ export class SqliteSearchIndex implements SearchIndex {
     );
     const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
     return terms.map((term) => (statement.get({ term, accountId, ids }) as { n: number }).n);
+  }
+
+  /** Rows of the full-text index (chunks exist only for complete documents). */
+  #indexSize(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n;
+  }
+
+  /** How many index-wide top hits to rank first, or undefined when restricting first is cheaper. */
+  #probeSize(restriction: Restriction, limit: number): number | undefined {
+    const scoped = restriction.chunks;
+    if (scoped === undefined || scoped === 0) return undefined;
+    const probe = Math.ceil((limit * this.#indexSize() * PROBE_HEADROOM) / scoped);
+    return probe <= MAX_PROBE ? probe : undefined;
   }
 
   async chunkRowids(documentIds: readonly string[], limit: number): Promise<readonly number[]> {
