@@ -21,6 +21,7 @@ import { registerValidation } from "./api/validation.js";
 import type { Config } from "./config/index.js";
 import { CallbackNotifier } from "./ingest/notifier.js";
 import { IngestPipeline } from "./ingest/pipeline.js";
+import { PageImages } from "./ingest/page-images.js";
 import { ParserPool } from "./ingest/sandbox/pool.js";
 import { IngestService } from "./ingest/service.js";
 import { HostedUrls } from "./ingest/urls.js";
@@ -57,6 +58,9 @@ declare module "fastify" {
 
 export const API_PREFIX = "/api/v1";
 
+/** A page image that takes longer than this to render fails (a runaway PDF page). */
+const PAGE_RENDER_TIMEOUT_MS = 60_000;
+
 /**
  * The composition root: opens the stores, wires services and routes, and returns
  * a fastify instance that has not started listening (tests call `inject()` or
@@ -91,6 +95,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const parser = new ParserPool({
     size: config.ingest.workers,
     timeoutMs: config.ingest.parseTimeoutMs,
+    maxMemoryMb: config.ingest.parserMemoryMb,
+  });
+  // Page images render in a pool of their own, so a page view never waits behind a long parse.
+  const renderer = new ParserPool({
+    size: 1,
+    timeoutMs: PAGE_RENDER_TIMEOUT_MS,
     maxMemoryMb: config.ingest.parserMemoryMb,
   });
   const pipeline = new IngestPipeline({
@@ -142,6 +152,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     documents: stores.documents,
     blobs: stores.blobs,
     urls,
+    pageImages: new PageImages({ blobs: stores.blobs, render: (input) => renderer.render(input) }),
     ingest,
     search: new SearchService({
       index: stores.search,
@@ -165,6 +176,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook("onClose", async () => {
     await pipeline.stop();
     await parser.close();
+    await renderer.close();
     await embedder?.close();
     // Give callbacks in flight a moment; they never block shutdown for long.
     await Promise.race([notifier.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);

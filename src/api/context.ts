@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from "fastify";
 import type { Config } from "../config/index.js";
+import type { PageImages } from "../ingest/page-images.js";
 import type { IngestService } from "../ingest/service.js";
 import type { HostedUrls } from "../ingest/urls.js";
 import type { SearchService } from "../search/search.js";
@@ -34,6 +35,8 @@ export interface ApiContext {
   readonly documents: DocumentStore;
   readonly blobs: BlobStore;
   readonly urls: HostedUrls;
+  /** Page images and table/figure crops, rendered on first request. */
+  readonly pageImages: PageImages;
   readonly ingest: IngestService;
   readonly search: SearchService;
   /** The clock, injectable so time-window rules are testable. */

@@ -33,6 +33,7 @@ export const errorCodes = {
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large" },
   RATE_LIMITED: { status: 429, message: "Too many requests" },
   INTERNAL: { status: 500, message: "Internal server error" },
+  PAGE_RENDER_FAILED: { status: 500, message: "The page image could not be rendered" },
   SERVICE_UNAVAILABLE: { status: 503, message: "The service is shutting down" },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -8,7 +8,8 @@ import type { DocumentRecord, DocumentStore, StoredChunk } from "../store/contra
 import type { Job, JobFailure, JobQueue } from "../store/contracts/job-queue.js";
 import { type CrawlJobPayload, crawl } from "./crawl.js";
 import { detectFormat, toDocumentType } from "./detect/index.js";
-import { type ParserPool, SandboxError } from "./sandbox/pool.js";
+import { chunkPageRefs, cropBox } from "./pages.js";
+import { type ParserPool, SandboxError, type SandboxResult } from "./sandbox/pool.js";
 import { DEFAULT_PARSE_LIMITS, type XRay } from "./types.js";
 import { blobKeys, type HostedUrls } from "./urls.js";
 
@@ -293,8 +294,9 @@ export class IngestPipeline {
     let artifact = await readArtifact(blobs, artifactKey);
     if (!artifact) {
       const started = performance.now();
+      let parsed: SandboxResult;
       try {
-        artifact = await parser.run({
+        parsed = await parser.run({
           bytes,
           fileName: document.fileName,
           format,
@@ -307,7 +309,10 @@ export class IngestPipeline {
         throw error;
       }
       log.debug({ ms: Math.round(performance.now() - started), format }, "parsed");
-      await blobs.put(artifactKey, JSON.stringify(artifact));
+      const { pagesPdf, ...cached } = parsed;
+      if (pagesPdf) await blobs.put(blobKeys.pagesPdf(contentHash), pagesPdf);
+      artifact = cached;
+      await blobs.put(artifactKey, JSON.stringify(cached));
     }
     document = await this.#current(document.id);
 
@@ -326,7 +331,7 @@ export class IngestPipeline {
       text: chunk.text,
       suggestedText: chunk.suggestedText,
       sectionSummary: chunk.sectionSummary,
-      data: chunk as unknown as Record<string, unknown>,
+      data: { ...chunk, ...chunkPageRefs(chunk, xray.documentPages) } as unknown as Record<string, unknown>,
     }));
     const completed = await documents.completeDocument(
       document.id,
@@ -376,18 +381,34 @@ export class IngestPipeline {
     return vectors;
   }
 
-  /** The cached X-Ray with this document's chunk ids, file name and hosted source URL. */
+  /**
+   * The cached X-Ray with this document's chunk ids, file name and hosted URLs:
+   * source, page images (`pageUrl`) and table/figure crops (`multimodalUrl`, for
+   * chunks with a real box on a page that has an image).
+   */
   #documentXRay(document: DocumentRecord, cached: Omit<XRay, "sourceUrl">): XRay {
+    const urls = this.#deps.urls;
     const prefix = chunkIdPrefix(document.id);
-    const chunks = cached.chunks.map((chunk, index) => ({ ...chunk, chunk: `${prefix}-${index}` }));
-    const { fileName: _cachedName, fileType, language, ...rest } = cached;
+    const imaged = new Set(cached.documentPages?.map((page) => page.pageNumber));
+    const chunks = cached.chunks.map((chunk, index) => {
+      const cropped = chunk.contentType[0] !== "paragraph" && cropBox(chunk, imaged) !== undefined;
+      return {
+        ...chunk,
+        chunk: `${prefix}-${index}`,
+        ...(cropped ? { multimodalUrl: urls.crop(document, index) } : {}),
+      };
+    });
+    const { fileName: _cachedName, fileType, language, documentPages, ...rest } = cached;
     return {
       fileName: document.fileName,
       fileType,
       language,
-      sourceUrl: this.#deps.urls.source(document),
+      sourceUrl: urls.source(document),
       ...rest,
       chunks,
+      ...(documentPages
+        ? { documentPages: documentPages.map((page) => ({ ...page, pageUrl: urls.page(document, page.pageNumber) })) }
+        : {}),
     };
   }
 

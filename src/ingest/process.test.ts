@@ -86,8 +86,8 @@ describe("processDocument: failures are ParseErrors", () => {
     expect((await failure(processDocument(input("fake-text-all-whitespace.txt", "txt")))).code).toBe(
       "EMPTY_DOCUMENT",
     );
-    const pdf = await failure(processDocument({ ...input("fake-text.txt", "pdf") }));
-    expect([pdf.code, pdf.message]).toEqual(["UNSUPPORTED_TYPE", "pdf documents are not supported yet"]);
+    const hwp = await failure(processDocument({ ...input("fake-text.txt", "hwp") }));
+    expect([hwp.code, hwp.message]).toEqual(["UNSUPPORTED_TYPE", "hwp documents are not supported yet"]);
   });
 
   const registryWith = (parse: Parser["parse"]) =>

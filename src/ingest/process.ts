@@ -41,6 +41,8 @@ export interface ProcessResult {
   /** Approximate tokens of the document's text (`countTokens`), for the fileTokens meter. */
   readonly tokens: number;
   readonly chunks: ChunkedDocument;
+  /** DOCX/PPTX converted by LibreOffice: the PDF the X-Ray's pages and boxes refer to. */
+  readonly pagesPdf?: Uint8Array;
 }
 
 let defaultRegistry: ParserRegistry | undefined;
@@ -110,5 +112,10 @@ export async function processDocument(input: ProcessInput): Promise<ProcessResul
     language: language.name,
     ...(enrichment ? { enrichment } : {}),
   });
-  return { xray, tokens: countTokens(chunks.text), chunks };
+  return {
+    xray,
+    tokens: countTokens(chunks.text),
+    chunks,
+    ...(parsed.pagesPdf && parsed.pages ? { pagesPdf: parsed.pagesPdf } : {}),
+  };
 }

@@ -32,6 +32,16 @@ export class HostedUrls {
     return `${this.#root(document)}/original/${encodeURIComponent(document.fileName)}`;
   }
 
+  /** The JPEG image of one page (1-based), rendered on first request (§5.3 `pageUrl`). */
+  page(document: Pick<DocumentRecord, "id" | "urlToken">, pageNumber: number): string {
+    return `${this.#root(document)}/pages/${pageNumber}.jpg`;
+  }
+
+  /** The JPEG crop of a table or figure chunk on its first page (§5.2 `multimodalUrl`). */
+  crop(document: Pick<DocumentRecord, "id" | "urlToken">, chunkIndex: number): string {
+    return `${this.#root(document)}/crops/${chunkIndex}.jpg`;
+  }
+
   /** The X-Ray JSON, identical to GET /ingest/document/xray/{id}. */
   xray(document: Pick<DocumentRecord, "id" | "urlToken">): string {
     return `${this.#root(document)}/xray.json`;
@@ -43,6 +53,10 @@ export const blobKeys = {
   documentPrefix: (documentId: string) => `documents/${documentId}`,
   original: (documentId: string) => `documents/${documentId}/original`,
   xray: (documentId: string) => `documents/${documentId}/xray.json`,
+  page: (documentId: string, pageNumber: number) => `documents/${documentId}/pages/${pageNumber}.jpg`,
+  crop: (documentId: string, chunkIndex: number) => `documents/${documentId}/crops/${chunkIndex}.jpg`,
+  /** The PDF LibreOffice made of a DOCX/PPTX (depends on the bytes only). */
+  pagesPdf: (contentHash: string) => `artifacts/${contentHash}/pages.pdf`,
   artifactPrefix: (contentHash: string) => `artifacts/${contentHash}`,
   artifact: (contentHash: string, variant: string) => `artifacts/${contentHash}/${variant}.json`,
   vectors: (contentHash: string, variant: string) => `artifacts/${contentHash}/${variant}.f32`,

@@ -32,6 +32,13 @@ export interface OcrLine {
   readonly y1: number;
   /** Tesseract's block (paragraph region) the line belongs to. */
   readonly block: number;
+  /** Tesseract's paragraph within the block, numbered across the page (tesseract.js implementation). */
+  readonly paragraph?: number;
+  /**
+   * Height of the line's text from descender to ascender, in the same pixels
+   * (tesseract's row height: unaffected by skew, unlike the box) — a font-size estimate.
+   */
+  readonly textHeight?: number;
 }
 
 export interface OcrPage {

@@ -5,16 +5,23 @@ import { createParserRegistry, defaultParsers, requireParser, throwUnsupported }
 describe("parser registry", () => {
   it("serves the default parsers by format", () => {
     const registry = createParserRegistry(defaultParsers());
-    expect(registry.formats().sort()).toEqual(["csv", "html", "json", "tsv", "txt"]);
+    expect(registry.formats().sort()).toEqual(
+      [
+        ...["bmp", "csv", "docx", "gif", "heif", "html", "ico", "jpg", "json", "pdf", "png"],
+        ...["pptx", "svg", "tiff", "tsv", "txt", "webp", "xlsx"],
+      ].sort(),
+    );
     expect(registry.get("tsv")?.name).toBe("csv");
-    expect(registry.get("pdf")).toBeUndefined();
+    expect(registry.get("heif")?.name).toBe("image");
+    // The one DocumentType of §3 without a parser.
+    expect(registry.get("hwp")).toBeUndefined();
   });
 
   it("adds a parser for new formats by registration; a later parser wins", () => {
     const registry = createParserRegistry(defaultParsers());
-    const pdf: Parser = { name: "pdf", formats: ["pdf"], parse: async () => ({ blocks: [] }) };
-    registry.register(pdf);
-    expect(registry.get("pdf")).toBe(pdf);
+    const hwp: Parser = { name: "hwp", formats: ["hwp"], parse: async () => ({ blocks: [] }) };
+    registry.register(hwp);
+    expect(registry.get("hwp")).toBe(hwp);
     const txt: Parser = { name: "better-txt", formats: ["txt"], parse: async () => ({ blocks: [] }) };
     registry.register(txt);
     expect(registry.get("txt")?.name).toBe("better-txt");

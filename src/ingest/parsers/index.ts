@@ -5,9 +5,14 @@
  */
 import { ParseError, type Parser, type SourceFormat } from "../types.js";
 import { csvParser } from "./csv.js";
+import { docxParser } from "./docx.js";
 import { htmlParser } from "./html.js";
+import { imageParser } from "./image.js";
 import { jsonParser } from "./json.js";
+import { pdfParser } from "./pdf.js";
+import { pptxParser } from "./pptx.js";
 import { txtParser } from "./txt.js";
+import { xlsxParser } from "./xlsx.js";
 
 export interface ParserRegistry {
   /** The parser for a format, or undefined when the format is not supported. */
@@ -36,9 +41,13 @@ export function createParserRegistry(parsers: readonly Parser[] = []): ParserReg
   };
 }
 
-/** The parsers this build ships: txt (also Markdown), json, csv/tsv and html. */
+/**
+ * The parsers this build ships: txt (also Markdown), json, csv/tsv, html, pdf,
+ * images (png, jpg, tiff, webp, gif, bmp, heif, ico, svg), docx, pptx and xlsx.
+ * Every DocumentType of CONTRACT.md §3 but hwp.
+ */
 export function defaultParsers(): Parser[] {
-  return [txtParser, jsonParser, csvParser, htmlParser];
+  return [txtParser, jsonParser, csvParser, htmlParser, pdfParser, imageParser, docxParser, pptxParser, xlsxParser];
 }
 
 /**

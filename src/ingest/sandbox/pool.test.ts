@@ -36,6 +36,17 @@ describe("ParserPool", () => {
     expect(results[0]?.xray.fileName).toBe("ok-1");
   });
 
+  it("renders pages between parses on the same threads", async () => {
+    pool = new ParserPool({ size: 1, timeoutMs: 10_000, maxMemoryMb: 128, workerUrl });
+    const bytes = new Uint8Array([9, 8, 7, 6]);
+    const [parsed, page] = await Promise.all([
+      pool.run(task("ok", 2)),
+      pool.render({ bytes, format: "pdf", pageNumber: 3 }),
+    ]);
+    expect(parsed.tokens).toBe(2);
+    expect([...page]).toEqual([9, 8, 7]);
+  });
+
   it("reports a parser's own error", async () => {
     pool = new ParserPool({ size: 1, timeoutMs: 10_000, maxMemoryMb: 128, workerUrl });
     const error = await failure(pool.run(task("bad")));

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { XRay } from "../types.js";
-import type { SandboxReply, SandboxTask } from "./protocol.js";
+import type { ProcessTask, RenderTask, SandboxReply, SandboxTask } from "./protocol.js";
 
 export interface SandboxOptions {
   /** Parser threads (at most this many documents parse at once). */
@@ -13,11 +13,23 @@ export interface SandboxOptions {
   readonly workerUrl?: URL;
 }
 
-export type SandboxInput = Omit<SandboxTask, "id">;
+export type SandboxInput = Omit<ProcessTask, "id" | "kind">;
+export type RenderInput = Omit<RenderTask, "id" | "kind">;
 
 export interface SandboxResult {
   readonly xray: Omit<XRay, "sourceUrl">;
   readonly tokens: number;
+  /** DOCX/PPTX converted by LibreOffice: the PDF the pages refer to. */
+  readonly pagesPdf?: Uint8Array;
+}
+
+type Task = Omit<ProcessTask, "id"> | Omit<RenderTask, "id">;
+type Success = Extract<SandboxReply, { ok: true }>;
+
+interface Pending {
+  readonly task: Task;
+  readonly resolve: (reply: Success) => void;
+  readonly reject: (error: Error) => void;
 }
 
 /** A parse that failed; `code` and `message` become the document's error. */
@@ -34,7 +46,8 @@ interface Slot {
   worker: Worker;
   task?: {
     id: number;
-    resolve: (r: SandboxResult) => void;
+    kind: Task["kind"];
+    resolve: (reply: Success) => void;
     reject: (e: Error) => void;
     timer: NodeJS.Timeout;
   };
@@ -49,11 +62,7 @@ interface Slot {
 export class ParserPool {
   readonly #options: SandboxOptions;
   readonly #slots: Slot[] = [];
-  readonly #waiting: {
-    input: SandboxInput;
-    resolve: (r: SandboxResult) => void;
-    reject: (e: Error) => void;
-  }[] = [];
+  readonly #waiting: Pending[] = [];
   #nextId = 1;
   #closed = false;
 
@@ -62,10 +71,27 @@ export class ParserPool {
   }
 
   /** Parse one document in a worker thread. */
-  run(input: SandboxInput): Promise<SandboxResult> {
+  async run(input: SandboxInput): Promise<SandboxResult> {
+    const reply = await this.#submit({ ...input, kind: "process" });
+    if (reply.kind !== "process") throw new SandboxError("PARSER_CRASHED", "the parser sent a wrong reply");
+    return {
+      xray: reply.xray,
+      tokens: reply.tokens,
+      ...(reply.pagesPdf ? { pagesPdf: reply.pagesPdf } : {}),
+    };
+  }
+
+  /** Render one page of a paged document as a JPEG in a worker thread. */
+  async render(input: RenderInput): Promise<Uint8Array> {
+    const reply = await this.#submit({ ...input, kind: "render" });
+    if (reply.kind !== "render") throw new SandboxError("PARSER_CRASHED", "the renderer sent a wrong reply");
+    return reply.jpeg;
+  }
+
+  #submit(task: Task): Promise<Success> {
     if (this.#closed) return Promise.reject(new SandboxError("SHUTTING_DOWN", "the server is shutting down"));
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ input, resolve, reject });
+      this.#waiting.push({ task, resolve, reject });
       this.#dispatch();
     });
   }
@@ -84,22 +110,23 @@ export class ParserPool {
       if (!slot && this.#slots.length < this.#options.size) slot = this.#spawn();
       if (!slot) return;
       const next = this.#waiting.shift();
-      if (next) this.#start(slot, next.input, next.resolve, next.reject);
+      if (next) this.#start(slot, next);
     }
   }
 
-  #start(slot: Slot, input: SandboxInput, resolve: (r: SandboxResult) => void, reject: (e: Error) => void) {
+  #start(slot: Slot, { task: input, resolve, reject }: Pending) {
     const id = this.#nextId++;
     const timer = setTimeout(() => {
+      const what = input.kind === "render" ? "rendering the page" : "parsing";
       this.#retire(
         slot,
         new SandboxError(
           "PARSER_TIMEOUT",
-          `parsing took longer than ${Math.round(this.#options.timeoutMs / 1000)} s`,
+          `${what} took longer than ${Math.round(this.#options.timeoutMs / 1000)} s`,
         ),
       );
     }, this.#options.timeoutMs);
-    slot.task = { id, resolve, reject, timer };
+    slot.task = { id, kind: input.kind, resolve, reject, timer };
     // Copy into a buffer of its own and transfer it: no second copy, no shared pool memory.
     const bytes = new Uint8Array(input.bytes);
     const task: SandboxTask = { ...input, id, bytes };
@@ -123,7 +150,7 @@ export class ParserPool {
       if (!task || task.id !== reply.id) return;
       clearTimeout(task.timer);
       slot.task = undefined;
-      if (reply.ok) task.resolve({ xray: reply.xray, tokens: reply.tokens });
+      if (reply.ok) task.resolve(reply);
       else task.reject(new SandboxError(reply.code, reply.message));
       this.#dispatch();
     });

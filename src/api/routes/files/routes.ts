@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import { isUuid } from "../../../core/ids.js";
 import { AppError } from "../../../errors/index.js";
@@ -14,7 +15,10 @@ const Params = Type.Object({ documentId: Type.String(), token: Type.String(), na
  * without an API key by whoever holds the unguessable token. Unknown document,
  * wrong token and missing file all answer the same 404.
  */
-export async function fileRoutes(app: ApiInstance, { documents, blobs }: ApiContext): Promise<void> {
+export async function fileRoutes(
+  app: ApiInstance,
+  { documents, blobs, pageImages }: ApiContext,
+): Promise<void> {
   async function authorise(documentId: string, token: string): Promise<DocumentRecord> {
     const document = isUuid(documentId)
       ? await documents.getDocumentById(documentId.toLowerCase())
@@ -44,6 +48,48 @@ export async function fileRoutes(app: ApiInstance, { documents, blobs }: ApiCont
     },
   );
 
+  /** A stored or freshly rendered JPEG; 404 when the document has no such image. */
+  async function sendImage(reply: FastifyReply, image: () => Promise<Uint8Array | undefined>) {
+    let jpeg: Uint8Array | undefined;
+    try {
+      jpeg = await image();
+    } catch (error) {
+      throw new AppError("PAGE_RENDER_FAILED", `The page image could not be rendered: ${reason(error)}`, {
+        cause: error,
+      });
+    }
+    if (!jpeg) throw new AppError("FILE_NOT_FOUND");
+    return reply
+      .type("image/jpeg")
+      .header("cache-control", "private, max-age=86400")
+      .header("x-content-type-options", "nosniff")
+      .send(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength));
+  }
+
+  const ImageParams = Type.Object({
+    documentId: Type.String(),
+    token: Type.String(),
+    number: Type.String({ pattern: "^[0-9]{1,6}$" }),
+  });
+
+  app.get(
+    "/files/:documentId/:token/pages/:number.jpg",
+    { schema: { hide: true, params: ImageParams } },
+    async (request, reply) => {
+      const document = await authorise(request.params.documentId, request.params.token);
+      return sendImage(reply, () => pageImages.page(document, Number(request.params.number)));
+    },
+  );
+
+  app.get(
+    "/files/:documentId/:token/crops/:number.jpg",
+    { schema: { hide: true, params: ImageParams } },
+    async (request, reply) => {
+      const document = await authorise(request.params.documentId, request.params.token);
+      return sendImage(reply, () => pageImages.crop(document, Number(request.params.number)));
+    },
+  );
+
   app.get(
     "/files/:documentId/:token/xray.json",
     { schema: { hide: true, params: Type.Object({ documentId: Type.String(), token: Type.String() }) } },
@@ -54,4 +100,8 @@ export async function fileRoutes(app: ApiInstance, { documents, blobs }: ApiCont
       return reply.type("application/json").send(Buffer.from(xray));
     },
   );
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

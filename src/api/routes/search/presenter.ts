@@ -1,3 +1,4 @@
+import type { ChunkPageRefs } from "../../../ingest/pages.js";
 import type { HostedUrls } from "../../../ingest/urls.js";
 import type { SearchHit } from "../../../search/search.js";
 import { buildSearchText } from "../../../search/text.js";
@@ -10,7 +11,7 @@ export function presentHit(hit: SearchHit, urls: HostedUrls, verbosity: number) 
     json?: unknown[];
     narrative?: string[];
     multimodalUrl?: string;
-  };
+  } & ChunkPageRefs;
   return {
     score: hit.score,
     text: chunk.text,
@@ -26,6 +27,8 @@ export function presentHit(hit: SearchHit, urls: HostedUrls, verbosity: number) 
     sourceUrl: urls.source(document),
     ...(data.multimodalUrl ? { multimodalUrl: data.multimodalUrl } : {}),
     boundingBoxes: data.boundingBoxes ?? [],
+    ...(data.pageImages ? { pageImages: data.pageImages } : {}),
+    ...(data.pages ? { pages: data.pages } : {}),
     ...(data.json ? { json: data.json } : {}),
     ...(data.narrative ? { narrative: data.narrative } : {}),
     ...(verbosity >= 2
