@@ -78,6 +78,38 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrow(ConfigError);
   });
 
+  it("configures the parsers: OCR languages with installed data, LibreOffice", () => {
+    expect(loadConfig({}).ingest.parsers).toEqual({
+      ocrLanguages: ["eng"],
+      libreoffice: "auto",
+      libreofficeTimeoutMs: 120_000,
+    });
+    const set = loadConfig({
+      OPENGROUND_OCR_LANGUAGES: "eng+osd",
+      OPENGROUND_LIBREOFFICE: "off",
+      OPENGROUND_LIBREOFFICE_TIMEOUT_MS: "5000",
+    });
+    expect(set.ingest.parsers).toEqual({
+      ocrLanguages: ["eng", "osd"],
+      libreoffice: "off",
+      libreofficeTimeoutMs: 5000,
+    });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ OPENGROUND_OCR_LANGUAGES: "eng,deu" })).toEqual([
+      'OPENGROUND_OCR_LANGUAGES: no OCR data for "deu": install the npm package @tesseract.js-data/deu',
+    ]);
+    expect(problems({ OPENGROUND_OCR_LANGUAGES: "English" })[0]).toMatch(/not a tesseract language code/);
+    expect(problems({ OPENGROUND_LIBREOFFICE: "soffice" })[0]).toMatch(/auto, off or the absolute path/);
+    expect(problems({ OPENGROUND_LIBREOFFICE: "/nonexistent/soffice" })[0]).toMatch(/not an executable/);
+  });
+
   it("treats blank values as unset", () => {
     expect(loadConfig({ PORT: " ", OPENGROUND_API_KEY: "" }).port).toBe(8080);
   });

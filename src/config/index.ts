@@ -1,5 +1,8 @@
+import { accessSync, constants } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import type { ParserOptions } from "../ingest/types.js";
 
 /**
  * Openground's configuration, parsed once at start-up from the environment.
@@ -74,6 +77,8 @@ export interface IngestConfig {
   readonly crawlMaxCap: number;
   /** Pause between two requests of a crawl (robots.txt may ask for more). */
   readonly crawlDelayMs: number;
+  /** OCR languages and LibreOffice, passed to the parsers with every document. */
+  readonly parsers: ParserOptions;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -170,6 +175,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     crawlMaxDepth: int("OPENGROUND_CRAWL_MAX_DEPTH", 8, 0, 100),
     crawlMaxCap: int("OPENGROUND_CRAWL_MAX_CAP", 2000, 1, 1_000_000),
     crawlDelayMs: int("OPENGROUND_CRAWL_DELAY_MS", 250, 0, 60_000),
+    parsers: Object.freeze({
+      ocrLanguages: parseOcrLanguages(read("OPENGROUND_OCR_LANGUAGES"), problems),
+      libreoffice: parseLibreOffice(read("OPENGROUND_LIBREOFFICE"), problems),
+      libreofficeTimeoutMs: int("OPENGROUND_LIBREOFFICE_TIMEOUT_MS", 120_000, 1000, 3_600_000),
+    }),
   });
 
   const provider = (read("OPENGROUND_EMBEDDER") ?? "minilm") as EmbeddingConfig["provider"];
@@ -224,6 +234,50 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     embedding,
     uploads,
   });
+}
+
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * OCR languages: tesseract codes separated by commas or "+" ("eng+deu"), each
+ * with its npm data package installed (`@tesseract.js-data/<code>`): nothing is
+ * ever downloaded.
+ */
+function parseOcrLanguages(raw: string | undefined, problems: string[]): readonly string[] {
+  const codes = (raw ?? "eng").split(/[\s,+]+/).filter(Boolean);
+  if (codes.length === 0) problems.push("OPENGROUND_OCR_LANGUAGES must name at least one language, e.g. eng");
+  for (const code of codes) {
+    if (!/^[a-z]{3}(_[a-z]{2,6})?$/.test(code)) {
+      problems.push(
+        `OPENGROUND_OCR_LANGUAGES: "${code}" is not a tesseract language code (e.g. eng, deu, chi_sim)`,
+      );
+      continue;
+    }
+    try {
+      requireFromHere.resolve(`@tesseract.js-data/${code}/package.json`);
+    } catch {
+      problems.push(
+        `OPENGROUND_OCR_LANGUAGES: no OCR data for "${code}": install the npm package @tesseract.js-data/${code}`,
+      );
+    }
+  }
+  return Object.freeze(codes);
+}
+
+/** LibreOffice: "auto" (on PATH when installed), "off", or an absolute path to soffice. */
+function parseLibreOffice(raw: string | undefined, problems: string[]): string {
+  const value = (raw ?? "auto").trim();
+  if (/^(auto|off)$/.test(value)) return value;
+  if (!path.isAbsolute(value)) {
+    problems.push("OPENGROUND_LIBREOFFICE must be auto, off or the absolute path of the soffice executable");
+    return "off";
+  }
+  try {
+    accessSync(value, constants.X_OK);
+  } catch {
+    problems.push(`OPENGROUND_LIBREOFFICE: ${value} is not an executable file`);
+  }
+  return value;
 }
 
 function parseInteger(

@@ -289,7 +289,9 @@ export class IngestPipeline {
     document = await this.#current(document.id);
 
     // Stage 3: parse → chunk → enrich, in the sandbox, cached by content hash.
-    const variant = `v${PIPELINE_VERSION}-${format}-${document.processLevel}`;
+    // The parser options (OCR languages, LibreOffice) change the artifact too.
+    const optionsHash = createHash("sha256").update(JSON.stringify(config.parsers)).digest("hex").slice(0, 8);
+    const variant = `v${PIPELINE_VERSION}-${format}-${document.processLevel}-${optionsHash}`;
     const artifactKey = blobKeys.artifact(contentHash, variant);
     let artifact = await readArtifact(blobs, artifactKey);
     if (!artifact) {
@@ -303,6 +305,7 @@ export class IngestPipeline {
           processLevel: document.processLevel,
           limits: { ...DEFAULT_PARSE_LIMITS, maxPages: config.maxPages },
           chunkIdPrefix: ARTIFACT_PREFIX,
+          options: config.parsers,
         });
       } catch (error) {
         if (error instanceof SandboxError) throw new Permanent(error.code, error.message);
@@ -407,7 +410,12 @@ export class IngestPipeline {
       ...rest,
       chunks,
       ...(documentPages
-        ? { documentPages: documentPages.map((page) => ({ ...page, pageUrl: urls.page(document, page.pageNumber) })) }
+        ? {
+            documentPages: documentPages.map((page) => ({
+              ...page,
+              pageUrl: urls.page(document, page.pageNumber),
+            })),
+          }
         : {}),
     };
   }

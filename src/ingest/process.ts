@@ -16,9 +16,11 @@ import {
 } from "./parsers/index.js";
 import {
   type ChunkedDocument,
+  DEFAULT_PARSER_OPTIONS,
   type ParsedDocument,
   ParseError,
   type ParseLimits,
+  type ParserOptions,
   type SourceFormat,
   type XRay,
 } from "./types.js";
@@ -34,6 +36,8 @@ export interface ProcessInput {
   readonly chunkIdPrefix: string;
   /** Parsers to use (default: `defaultParsers()`). */
   readonly registry?: ParserRegistry;
+  /** OCR languages, LibreOffice (default: DEFAULT_PARSER_OPTIONS). */
+  readonly options?: ParserOptions;
 }
 
 export interface ProcessResult {
@@ -65,6 +69,7 @@ async function parse(input: ProcessInput): Promise<ParsedDocument> {
       fileName: input.fileName,
       format: input.format,
       limits: input.limits,
+      options: input.options ?? DEFAULT_PARSER_OPTIONS,
     });
   } catch (error) {
     if (error instanceof ParseError) throw error;

@@ -128,10 +128,34 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxChars: 50_000_000,
 };
 
+/**
+ * Settings of the parsers, from the server's configuration: passed with every
+ * document, never read from the environment by a parser.
+ */
+export interface ParserOptions {
+  /** OCR languages: tesseract codes whose `@tesseract.js-data/<code>` package is installed. */
+  readonly ocrLanguages: readonly string[];
+  /**
+   * LibreOffice for DOCX/PPTX page images and boxes: "auto" (`soffice` or
+   * `libreoffice` on PATH, when installed), "off", or the executable's path.
+   */
+  readonly libreoffice: string;
+  /** A LibreOffice conversion running longer is killed (the document parses without pages). */
+  readonly libreofficeTimeoutMs: number;
+}
+
+export const DEFAULT_PARSER_OPTIONS: ParserOptions = {
+  ocrLanguages: ["eng"],
+  libreoffice: "auto",
+  libreofficeTimeoutMs: 120_000,
+};
+
 export interface ParseContext {
   readonly fileName: string;
   readonly format: SourceFormat;
   readonly limits: ParseLimits;
+  /** Defaults to DEFAULT_PARSER_OPTIONS. */
+  readonly options?: ParserOptions;
 }
 
 export type ParseErrorCode =

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Client, startTestServer, type TestServer } from "../helpers/server.js";
 import {
   allDocuments,
-  type DocumentDetail,
   DOCUMENTS_DIR,
+  type DocumentDetail,
   readJson,
   waitForProcess,
   type XRay,
@@ -59,9 +59,16 @@ beforeAll(async () => {
     const batch = FILES.slice(i, i + BATCH);
     // The SDK's own file-type guess (extension → MIME → type, "txt" when unknown); the server sniffs the bytes.
     const response = await client.ingest(
-      batch.map((file) => ({ bucketId, filePath: path.join(DOCUMENTS_DIR, file), fileName: file.replaceAll("/", "__") })),
+      batch.map((file) => ({
+        bucketId,
+        filePath: path.join(DOCUMENTS_DIR, file),
+        fileName: file.replaceAll("/", "__"),
+      })),
     );
-    const status = await waitForProcess(client, response.ingest.processId, { timeoutMs: 900_000, intervalMs: 1000 });
+    const status = await waitForProcess(client, response.ingest.processId, {
+      timeoutMs: 900_000,
+      intervalMs: 1000,
+    });
     for (const document of allDocuments(status)) {
       const name = (document.fileName ?? "").replaceAll("__", "/");
       results.set(name, document);
@@ -75,7 +82,8 @@ describe("every sample document", () => {
   it("was ingested and ended complete or error", () => {
     expect([...results.keys()].sort()).toEqual(FILES);
     const counts = new Map<string, number>();
-    for (const document of results.values()) counts.set(document.status ?? "", (counts.get(document.status ?? "") ?? 0) + 1);
+    for (const document of results.values())
+      counts.set(document.status ?? "", (counts.get(document.status ?? "") ?? 0) + 1);
     console.log(`${FILES.length} files: ${JSON.stringify(Object.fromEntries(counts))}`);
     for (const [file, document] of results) expect(["complete", "error"], file).toContain(document.status);
   });
@@ -109,7 +117,12 @@ describe("every sample document", () => {
     const pdf = results.get("pdf/layout-parser-paper-with-table.pdf");
     expect(pdf?.status).toBe("complete");
     const { body } = await readJson<XRay>(server.api(`/ingest/document/xray/${pdf?.documentId}`));
-    const pages = body.documentPages as { pageNumber: number; pageUrl: string; width: number; height: number }[];
+    const pages = body.documentPages as {
+      pageNumber: number;
+      pageUrl: string;
+      width: number;
+      height: number;
+    }[];
     expect(pages.length).toBe(1);
     const page = pages[0] as (typeof pages)[number];
     const image = await fetch(page.pageUrl);
@@ -127,7 +140,7 @@ describe("every sample document", () => {
   it("is still up and searchable afterwards", async () => {
     const health = await server.api("/health");
     expect(health.status).toBe(200);
-    const bucketId = (await client.buckets.list()).buckets[0]?.bucketId as number;
+    const bucketId = (await client.buckets.list()).buckets?.[0]?.bucketId as number;
     const found = await client.search.content(bucketId, { query: "layout parser" });
     expect(found.search.results?.length ?? 0).toBeGreaterThan(0);
   });

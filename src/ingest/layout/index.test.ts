@@ -177,4 +177,110 @@ describe("layoutDocument", () => {
     expect(blocks[0]).toMatchObject({ text: "This sentence starts on one page and ends on the next one." });
     expect(blocks[0]?.boxes?.map((b) => b.pageNumber)).toEqual([1, 2]);
   });
+
+  it("reads a table of contents with dot leaders as an (entry, page) table", () => {
+    const entries = [
+      ["Introduction", "1"],
+      ["Getting started", "4"],
+      ["Advanced topics", "12"],
+      ["Index", "xiv"],
+    ];
+    const items = entries.map(([title, pageNo], i) => item(`${title} . . . . . . . . . . ${pageNo}`, 150, 200 + i * 30));
+    const blocks = layoutDocument([page(1, items)]);
+    const table = blocks.find((b): b is TableBlock => b.kind === "table");
+    expect(table?.header).toEqual(["column_1", "column_2"]);
+    expect(table?.rows).toEqual(entries);
+  });
+
+  it("keeps a monospaced listing together as code, with its indentation", () => {
+    const mono = (text: string, x: number, y: number): TextItem => ({
+      ...item(text, x, y),
+      x1: x + text.length * 12,
+      fontName: "Courier",
+    });
+    const blocks = layoutDocument([
+      page(1, [
+        item("The query below lists the users.", 100, 100),
+        mono("SELECT", 100, 140),
+        mono("name,", 220, 140),
+        mono("age", 220, 166),
+        mono("FROM", 100, 192),
+        mono("users;", 220, 192),
+      ]),
+    ]);
+    expect(blocks[1]).toMatchObject({ kind: "text", role: "code", text: "SELECT    name,\n          age\nFROM      users;" });
+    expect(blocks.some((b) => b.kind === "table")).toBe(false);
+  });
+
+  it("finds a table inside one column of a two-column page", () => {
+    const prose = (x: number, y: number, n: number) =>
+      Array.from({ length: n }, (_, i) => item("words of running prose that fill the column here", x, y + i * 26, 20));
+    const rows = [
+      ["Metal", "Density"],
+      ["Iron", "7.87"],
+      ["Gold", "19.3"],
+      ["Zinc", "7.14"],
+    ];
+    const table = rows.flatMap((row, r) => row.map((t, c) => item(t, 100 + c * 200, 500 + r * 26)));
+    const blocks = layoutDocument([page(1, [...prose(100, 300, 6), ...table, ...prose(100, 640, 4), ...prose(680, 300, 18)])]);
+    const found = blocks.filter((b): b is TableBlock => b.kind === "table");
+    expect(found).toHaveLength(1);
+    expect(found[0]?.header).toEqual(["Metal", "Density"]);
+    expect(found[0]?.rows).toEqual(rows.slice(1));
+  });
+
+  it("splits a ruled row holding two unwrapped lines per cell (a missing rule) into two rows", () => {
+    const xs = [100, 300, 500];
+    const rules: Rect[] = [
+      ...[300, 380, 420].map((y) => ({ x0: 100, y0: y - 1, x1: 500, y1: y + 1 })),
+      ...xs.map((x) => ({ x0: x - 1, y0: 300, x1: x + 1, y1: 420 })),
+    ];
+    const items = [
+      item("Kind", 110, 310),
+      item("Before", 310, 310),
+      item("Class", 110, 345),
+      item("Group 1", 310, 345),
+      item("Rule", 110, 390),
+      item("Old", 310, 390),
+    ];
+    const table = layoutDocument([page(1, items, rules)]).find((b): b is TableBlock => b.kind === "table");
+    expect(table?.header).toEqual(["Kind", "Before"]);
+    expect(table?.rows).toEqual([
+      ["Class", "Group 1"],
+      ["Rule", "Old"],
+    ]);
+  });
+
+  it("does not read a centred heading and a left-aligned one below it as two columns", () => {
+    const blocks = layoutDocument([
+      page(1, [
+        item("CHAPTER", 550, 300, 30, true),
+        item("Section", 100, 390, 25, true),
+        ...para(100, 440, ["Body text of the section, long enough to be a paragraph of text."]),
+      ]),
+    ]);
+    expect(texts(blocks)).toEqual(["CHAPTER", "Section", "Body text of the section, long enough to be a paragraph of text."]);
+  });
+
+  it("keeps right-aligned right-to-left lines in one paragraph", () => {
+    const rtl = (text: string, y: number, width: number): TextItem => ({
+      text,
+      x0: 1100 - width,
+      y0: y,
+      x1: 1100,
+      y1: y + 20,
+      fontSize: 20,
+    });
+    const blocks = layoutDocument([
+      page(1, [
+        rtl("هذا سطر طويل من النص العربي يملأ العمود كله", 200, 900),
+        rtl("ويستمر هنا حتى نهاية الفقرة.", 226, 400),
+        rtl("فقرة جديدة تبدأ هنا.", 290, 380),
+      ]),
+    ]);
+    expect(texts(blocks)).toEqual([
+      "هذا سطر طويل من النص العربي يملأ العمود كله ويستمر هنا حتى نهاية الفقرة.",
+      "فقرة جديدة تبدأ هنا.",
+    ]);
+  });
 });

@@ -7,11 +7,14 @@
  *   the marker) continue it;
  * - its font size differs by more than `SIZE_CHANGE`, or its boldness differs;
  * - the vertical gap above it is larger than the paragraph's usual line gap by
- *   `GAP_EXTRA_EM` font sizes (or `FIRST_GAP_EM` for the second line), or it
- *   lies above the previous line (a new column);
+ *   `GAP_EXTRA_EM` font sizes, or it lies above the previous line (a new
+ *   column). For a paragraph's second line the usual gap is the text's typical
+ *   line gap (median gap between stacked lines of the same size, when there are
+ *   enough of them), else `FIRST_GAP_EM`;
  * - it does not overlap the paragraph horizontally;
- * - the previous line ends a sentence well before the end edge (a short last
- *   line), or the line is indented by more than `INDENT_EM` (first-line indent)
+ * - the previous line is short (ends well before the end edge) and ends a
+ *   sentence or the next line starts further out (an indented quote or
+ *   attribution followed by body text), or the line is indented by more than `INDENT_EM` (first-line indent)
  *   while the text is not centred. For right-to-left text the edges are
  *   mirrored (lines start at the right).
  * Monospaced lines (code) only break at gaps, font changes and column changes:
@@ -64,7 +67,7 @@ interface Open {
   indent: number;
 }
 
-function continues(p: Open, line: Line): boolean {
+function continues(p: Open, line: Line, typicalGap: number | undefined): boolean {
   const last = p.lines[p.lines.length - 1];
   if (!last) return false;
   if (sameRow(last, line)) return true;
@@ -74,7 +77,7 @@ function continues(p: Open, line: Line): boolean {
   if (last.bold !== line.bold || last.mono !== line.mono) return false;
   const gap = line.y0 - last.y1;
   if (gap < -0.3 * fs) return false;
-  const usual = p.gaps.length > 0 ? Math.min(...p.gaps) : undefined;
+  const usual = p.gaps.length > 0 ? Math.min(...p.gaps) : typicalGap;
   if (usual === undefined ? gap > FIRST_GAP_EM * fs : gap > Math.max(usual, 0) + GAP_EXTRA_EM * fs)
     return false;
   if (overlap1d(p.x0, p.x1, line.x0, line.x1) <= 0) return false;
@@ -91,16 +94,37 @@ function continues(p: Open, line: Line): boolean {
   return true;
 }
 
+/** Fewest stacked line pairs from which a typical line gap is trusted. */
+const MIN_GAP_SAMPLES = 4;
+
+/** The median gap between consecutive stacked lines of about the same size (undefined when too few). */
+function lineGap(lines: readonly Line[]): number | undefined {
+  const gaps: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const a = lines[i - 1];
+    const b = lines[i];
+    if (!a || !b || sameRow(a, b) || overlap1d(a.x0, a.x1, b.x0, b.x1) <= 0) continue;
+    const fs = Math.min(a.fontSize, b.fontSize);
+    if (Math.max(a.fontSize, b.fontSize) / fs > SIZE_CHANGE) continue;
+    const gap = b.y0 - a.y1;
+    if (gap >= -0.3 * fs && gap <= FIRST_GAP_EM * fs) gaps.push(gap);
+  }
+  if (gaps.length < MIN_GAP_SAMPLES) return undefined;
+  gaps.sort((x, y) => x - y);
+  return gaps[gaps.length >> 1];
+}
+
 /**
  * Group lines (already in reading order) into paragraphs.
  *
  * @example buildParagraphs(lines).map((p) => p.lines.length) // [3, 1, 4]
  */
 export function buildParagraphs(lines: readonly Line[]): Paragraph[] {
+  const typicalGap = lineGap(lines);
   const out: Paragraph[] = [];
   let open: Open | undefined;
   for (const line of lines) {
-    if (open && continues(open, line)) {
+    if (open && continues(open, line, typicalGap)) {
       const last = open.lines[open.lines.length - 1];
       if (last && !sameRow(last, line)) open.gaps.push(line.y0 - last.y1);
       open.lines.push(line);

@@ -7,11 +7,12 @@
  *    whole region, cut there: the columns are read one after the other (left to
  *    right, or right to left on a right-to-left page).
  * 2. Otherwise cut the region into horizontal strips at every horizontal
- *    whitespace band. Consecutive strips that share a gutter (content on both
- *    sides of a common empty vertical band, or content that stays on one side
- *    of it) are regrouped into one band, so a two-column stretch between
- *    full-width lines is read column by column even when the two columns'
- *    baselines line up (which leaves horizontal gaps through both columns).
+ *    whitespace band. Consecutive strips that share a gutter (a common empty
+ *    vertical band that at least one of them has text on both sides of; the
+ *    others keep to one side) are regrouped into one band, so a two-column
+ *    stretch between full-width lines is read column by column even when the
+ *    two columns' baselines line up (which leaves horizontal gaps through both
+ *    columns).
  * 3. Each band is ordered recursively; a region that cannot be cut is read
  *    top to bottom, and left to right on a row.
  * Hand-written: the classic XY-cut is a few dozen lines and no JavaScript
@@ -118,15 +119,26 @@ interface Band<T> {
   free: Interval[];
   x0: number;
   x1: number;
+  /** Horizontal extent of each strip in the band. */
+  spans: Interval[];
 }
 
-/** The band of `a` and `b` when they share an interior gutter, else undefined. */
+/**
+ * The band of `a` and `b` when they share a gutter with text on both sides of it
+ * in at least one of their strips (two strips that merely sit side by side, a
+ * centred heading above a left-aligned one, are not columns), else undefined.
+ */
 function mergeBand<T>(a: Band<T>, b: Band<T>, minGutter: number): Band<T> | undefined {
   const common = intersect(a.free, b.free, minGutter);
-  const x0 = Math.min(a.x0, b.x0);
-  const x1 = Math.max(a.x1, b.x1);
-  if (!common.some((g) => g.a > x0 && g.b < x1)) return undefined;
-  return { units: [...a.units, ...b.units], free: common, x0, x1 };
+  const spans = [...a.spans, ...b.spans];
+  if (!common.some((g) => spans.some((s) => s.a < g.a && s.b > g.b))) return undefined;
+  return {
+    units: [...a.units, ...b.units],
+    free: common,
+    x0: Math.min(a.x0, b.x0),
+    x1: Math.max(a.x1, b.x1),
+    spans,
+  };
 }
 
 /** Regroup consecutive strips that share an interior gutter (see the module comment). */
@@ -143,6 +155,7 @@ function groupBands<T extends Rect>(strips: readonly T[][], minGutter: number): 
       free: freeIntervals(strip, x0, x1, minGutter),
       x0: sx0,
       x1: sx1,
+      spans: [{ a: sx0, b: sx1 }],
     };
     const band = bands[bands.length - 1];
     const merged = band && mergeBand(band, own, minGutter);

@@ -6,8 +6,9 @@
  * - An entry is a line ending in at least `MIN_LEADERS` leader characters (".",
  *   "·", "…", "_") followed by a page number (arabic or roman); the number may
  *   be a separate line on the same baseline.
- * - At least `MIN_ENTRIES` entries, stacked in one column (overlapping
- *   horizontally, no gap above `MAX_GAP_EM` font sizes), make a table.
+ * - At least `MIN_ENTRIES` entries stacked in one column (entries overlapping
+ *   horizontally form a column — a two-column TOC gives two tables — with no
+ *   gap above `MAX_GAP_EM` font sizes) make a table.
  * - Lines between two entries inside the same column are the first part of the
  *   next entry's title (titles that wrap).
  * - The leaders are dropped from the entry text.
@@ -68,25 +69,39 @@ export function findTocTables(lines: readonly Line[]): { tables: TableRegion[]; 
   const found = entries(lines);
   if (found.length < MIN_ENTRIES) return { tables: [], body: [...lines] };
   const tables: TableRegion[] = [];
-  let group: Entry[] = [];
-  const close = () => {
-    if (group.length >= MIN_ENTRIES) tables.push(tocTable(group, lines));
-    group = [];
-  };
-  for (const entry of found) {
-    const last = group[group.length - 1];
-    const a = unionRects(last?.lines ?? []);
-    const b = unionRects(entry.lines);
-    if (a && b) {
-      const fs = entry.lines[0]?.fontSize ?? 1;
-      const stacked = Math.min(a.x1, b.x1) > Math.max(a.x0, b.x0) && b.y0 - a.y1 <= MAX_GAP_EM * fs;
-      if (!stacked) close();
+  for (const column of columns(found)) {
+    let group: Entry[] = [];
+    const close = () => {
+      if (group.length >= MIN_ENTRIES) tables.push(tocTable(group, lines));
+      group = [];
+    };
+    for (const entry of column) {
+      const last = group[group.length - 1];
+      const a = unionRects(last?.lines ?? []);
+      const b = unionRects(entry.lines);
+      if (a && b && b.y0 - a.y1 > MAX_GAP_EM * (entry.lines[0]?.fontSize ?? 1)) close();
+      group.push(entry);
     }
-    group.push(entry);
+    close();
   }
-  close();
   const taken = new Set<Line>(tables.flatMap((t) => t.lines));
   return { tables, body: lines.filter((l) => !taken.has(l)) };
+}
+
+/** Entries grouped into columns (horizontally overlapping entries), each top to bottom. */
+function columns(found: readonly Entry[]): Entry[][] {
+  const out: { x0: number; x1: number; entries: Entry[] }[] = [];
+  for (const entry of found) {
+    const r = unionRects(entry.lines);
+    if (!r) continue;
+    const column = out.find((c) => Math.min(c.x1, r.x1) - Math.max(c.x0, r.x0) > 0.5 * Math.min(c.x1 - c.x0, r.x1 - r.x0));
+    if (column) {
+      column.entries.push(entry);
+      column.x0 = Math.min(column.x0, r.x0);
+      column.x1 = Math.max(column.x1, r.x1);
+    } else out.push({ x0: r.x0, x1: r.x1, entries: [entry] });
+  }
+  return out.map((c) => c.entries);
 }
 
 function tocTable(group: readonly Entry[], all: readonly Line[]): TableRegion {

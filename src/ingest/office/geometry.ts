@@ -6,7 +6,7 @@
  * The result has `pages` (the PDF page sizes in page-image pixels at 150 dpi),
  * `pagesPdf` (the rendering, from which the server draws page images) and
  * blocks with `pageNumber` and `boxes`. Whenever that is not possible —
- * LibreOffice missing or switched off (OPENGROUND_LIBREOFFICE=off), the
+ * LibreOffice missing or switched off (the `libreoffice` option), the
  * conversion failing or timing out, an unreadable PDF, more pages than
  * `limits.maxPages` — the document is returned unchanged: geometry is an
  * extra, never a reason to fail a document.
@@ -16,13 +16,15 @@
  */
 import type { PageContent } from "../layout/types.js";
 import { openPdf, type PdfDocument } from "../pdf/index.js";
-import type { Block, ParsedDocument, ParseLimits } from "../types.js";
+import type { Block, ParsedDocument, ParseLimits, ParserOptions } from "../types.js";
 import { alignBlocks } from "./align.js";
-import { type ConvertOptions, convertToPdf } from "./libreoffice.js";
+import { convertToPdf, libreOfficePath } from "./libreoffice.js";
 
-export interface GeometryOptions extends ConvertOptions {
+export interface GeometryOptions {
   readonly format: "docx" | "pptx";
   readonly limits: ParseLimits;
+  /** Which LibreOffice (or none) and its timeout. */
+  readonly options: Pick<ParserOptions, "libreoffice" | "libreofficeTimeoutMs">;
   /** Presentations: the number of slides (block page numbers are slide numbers). */
   readonly slides?: number;
 }
@@ -36,14 +38,19 @@ async function readPages(pdf: PdfDocument): Promise<PageContent[]> {
 /**
  * Add LibreOffice page geometry to a parsed DOCX/PPTX (see the module comment).
  *
- * @example const withPages = await addPageGeometry(parsed, bytes, { format: "docx", limits });
+ * @example const withPages = await addPageGeometry(parsed, bytes, { format: "docx", limits, options });
  */
 export async function addPageGeometry(
   parsed: ParsedDocument,
   bytes: Uint8Array,
   options: GeometryOptions,
 ): Promise<ParsedDocument> {
-  const pdfBytes = await convertToPdf(bytes, options.format, options);
+  const soffice = libreOfficePath(options.options.libreoffice);
+  if (!soffice) return parsed;
+  const pdfBytes = await convertToPdf(bytes, options.format, {
+    soffice,
+    timeoutMs: options.options.libreofficeTimeoutMs,
+  });
   if (!pdfBytes) return parsed;
   let pdf: PdfDocument | undefined;
   try {

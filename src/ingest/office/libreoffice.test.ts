@@ -1,11 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convertToPdf, libreOfficePath } from "./libreoffice.js";
 
 let dir: string;
-const saved = process.env.OPENGROUND_LIBREOFFICE;
 
 function script(name: string, body: string): string {
   const file = path.join(dir, name);
@@ -38,27 +37,20 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-afterEach(() => {
-  if (saved === undefined) delete process.env.OPENGROUND_LIBREOFFICE;
-  else process.env.OPENGROUND_LIBREOFFICE = saved;
-});
 
 describe("libreOfficePath", () => {
   it("is undefined when switched off, and honours an explicit executable", () => {
-    process.env.OPENGROUND_LIBREOFFICE = "off";
-    expect(libreOfficePath()).toBeUndefined();
+    expect(libreOfficePath("off")).toBeUndefined();
     const fake = script("fake-soffice", "exit 0");
-    process.env.OPENGROUND_LIBREOFFICE = fake;
-    expect(libreOfficePath()).toBe(fake);
-    process.env.OPENGROUND_LIBREOFFICE = path.join(dir, "does-not-exist");
-    expect(libreOfficePath()).toBeUndefined();
+    expect(libreOfficePath(fake)).toBe(fake);
+    expect(libreOfficePath(path.join(dir, "does-not-exist"))).toBeUndefined();
   });
 });
 
 describe("convertToPdf", () => {
-  it("returns undefined when LibreOffice is off", async () => {
-    process.env.OPENGROUND_LIBREOFFICE = "off";
-    expect(await convertToPdf(new Uint8Array([1, 2, 3]), "docx")).toBeUndefined();
+  it("returns undefined when the executable cannot be started", async () => {
+    const missing = path.join(dir, "no-soffice-here");
+    expect(await convertToPdf(new Uint8Array([1, 2, 3]), "docx", { soffice: missing })).toBeUndefined();
   });
 
   it("kills a hanging conversion (its whole process group) at the timeout and cleans up", async () => {

@@ -7,15 +7,15 @@
  * timeout, no output) yields `undefined`, never an error, and nothing is
  * logged.
  *
- * - **Which soffice**: `OPENGROUND_LIBREOFFICE` = `off` (never convert), an
- *   executable path (use it), or unset/`auto` (look for `soffice`, then
- *   `libreoffice`, on PATH; the lookup is cached per process).
+ * - **Which soffice**: the `libreoffice` parser option (OPENGROUND_LIBREOFFICE
+ *   in the server's configuration) = `off` (never convert), an executable path
+ *   (use it), or `auto` (look for `soffice`, then `libreoffice`, on PATH; the
+ *   lookup is cached per process).
  * - **Isolation**: each conversion runs in its own temporary directory with
  *   its own LibreOffice profile (`-env:UserInstallation=file:///…`), so
  *   parallel conversions do not fight over the profile lock; the directory is
  *   removed on every path.
- * - **Timeout** (`OPENGROUND_LIBREOFFICE_TIMEOUT_MS`, default 120 s, or the
- *   `timeoutMs` option): soffice is started in its own process group and the
+ * - **Timeout** (the `timeoutMs` option, default 120 s): soffice is started in its own process group and the
  *   whole group (soffice and its soffice.bin child) is killed with SIGKILL.
  *   Where coreutils `timeout` exists it also wraps the command, so the
  *   conversion dies on time even if this thread is terminated first (the
@@ -35,7 +35,7 @@ export const DEFAULT_CONVERSION_TIMEOUT_MS = 120_000;
 export interface ConvertOptions {
   /** The soffice executable (default: `libreOfficePath()`). */
   readonly soffice?: string;
-  /** Kill the conversion after this long (default: env or 120 s). */
+  /** Kill the conversion after this long (default 120 s). */
   readonly timeoutMs?: number;
 }
 
@@ -60,13 +60,13 @@ function onPath(name: string): string | undefined {
 const cache = new Map<string, string | undefined>();
 
 /**
- * The soffice executable to use, or undefined when conversion is off or
- * LibreOffice is not installed (see the module comment for the env variable).
+ * The soffice executable to use for a setting ("auto", "off" or a path), or
+ * undefined when conversion is off or LibreOffice is not installed.
  *
- * @example libreOfficePath() // "/usr/bin/soffice" | undefined
+ * @example libreOfficePath("auto") // "/usr/bin/soffice" | undefined
  */
-export function libreOfficePath(): string | undefined {
-  const setting = (process.env.OPENGROUND_LIBREOFFICE ?? "auto").trim();
+export function libreOfficePath(libreoffice = "auto"): string | undefined {
+  const setting = libreoffice.trim();
   if (cache.has(setting)) return cache.get(setting);
   let found: string | undefined;
   if (/^(off|false|0|no|none)$/i.test(setting)) found = undefined;
@@ -75,11 +75,6 @@ export function libreOfficePath(): string | undefined {
   else found = executable(setting) ? setting : undefined;
   cache.set(setting, found);
   return found;
-}
-
-function timeoutFromEnv(): number {
-  const raw = Number(process.env.OPENGROUND_LIBREOFFICE_TIMEOUT_MS);
-  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_CONVERSION_TIMEOUT_MS;
 }
 
 /** Run a command in its own process group; resolves when it exits or is killed on timeout. */
@@ -125,7 +120,7 @@ export async function convertToPdf(
 ): Promise<Uint8Array | undefined> {
   const soffice = options.soffice ?? libreOfficePath();
   if (!soffice) return undefined;
-  const timeoutMs = options.timeoutMs ?? timeoutFromEnv();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONVERSION_TIMEOUT_MS;
   let dir: string | undefined;
   try {
     dir = await mkdtemp(path.join(os.tmpdir(), "openground-lo-"));

@@ -1,10 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { strToU8, zipSync } from "fflate";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { combineScores, loadGroundTruthTables, scoreTables } from "../../../test/quality/tables/metric.js";
 import { libreOfficePath } from "../office/libreoffice.js";
-import { type Block, DEFAULT_PARSE_LIMITS, type ParsedDocument, type TableBlock } from "../types.js";
+import {
+  type Block,
+  DEFAULT_PARSE_LIMITS,
+  DEFAULT_PARSER_OPTIONS,
+  type ParsedDocument,
+  type ParserOptions,
+  type TableBlock,
+} from "../types.js";
 import { docxParser } from "./docx.js";
 
 const EVAL = path.resolve(import.meta.dirname, "../../../../shared/eval");
@@ -13,11 +20,12 @@ const DOCS = path.join(EVAL, "documents");
 
 const read = (file: string): Uint8Array => new Uint8Array(fs.readFileSync(file));
 
-function parse(file: string): Promise<ParsedDocument> {
+function parse(file: string, options: ParserOptions = OFF): Promise<ParsedDocument> {
   return docxParser.parse(read(file), {
     fileName: path.basename(file),
     format: "docx",
     limits: DEFAULT_PARSE_LIMITS,
+    options,
   });
 }
 
@@ -45,15 +53,9 @@ interface TruthText {
   readonly text: string;
 }
 
-let saved: string | undefined;
-beforeEach(() => {
-  saved = process.env.OPENGROUND_LIBREOFFICE;
-  process.env.OPENGROUND_LIBREOFFICE = "off";
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.OPENGROUND_LIBREOFFICE;
-  else process.env.OPENGROUND_LIBREOFFICE = saved;
-});
+/** Without LibreOffice (fast, deterministic), and with it when installed. */
+const OFF: ParserOptions = { ...DEFAULT_PARSER_OPTIONS, libreoffice: "off" };
+const ON: ParserOptions = DEFAULT_PARSER_OPTIONS;
 
 describe("docx parser on docling's DOCX set", () => {
   const sources = fs.readdirSync(path.join(DOCLING, "sources")).sort();
@@ -213,6 +215,7 @@ describe("docx parser on docling's DOCX set", () => {
       fileName: "n.docx",
       format: "docx",
       limits: DEFAULT_PARSE_LIMITS,
+      options: OFF,
     });
     expect(doc.blocks).toEqual([
       { kind: "text", text: "Claim made[1]." },
@@ -226,7 +229,12 @@ describe("docx parser on docling's DOCX set", () => {
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p/></w:body></w:document>',
       ),
     });
-    const context = { fileName: "e.docx", format: "docx" as const, limits: DEFAULT_PARSE_LIMITS };
+    const context = {
+      fileName: "e.docx",
+      format: "docx" as const,
+      limits: DEFAULT_PARSE_LIMITS,
+      options: OFF,
+    };
     await expect(docxParser.parse(empty, context)).rejects.toMatchObject({ code: "EMPTY_DOCUMENT" });
     await expect(docxParser.parse(zipSync({ "a.txt": strToU8("x") }), context)).rejects.toMatchObject({
       code: "PARSE_FAILED",
@@ -236,9 +244,7 @@ describe("docx parser on docling's DOCX set", () => {
 
 describe("docx page geometry with LibreOffice", () => {
   it.skipIf(!libreOfficePath())("places blocks on the pages of the PDF rendering, with boxes", async () => {
-    process.env.OPENGROUND_LIBREOFFICE = saved ?? "auto";
-    if (!libreOfficePath()) return;
-    const doc = await parse(path.join(DOCLING, "sources/word_sample.docx"));
+    const doc = await parse(path.join(DOCLING, "sources/word_sample.docx"), ON);
     expect(doc.pages).toEqual([
       { pageNumber: 1, width: 1275, height: 1650 },
       { pageNumber: 2, width: 1275, height: 1650 },

@@ -7,14 +7,15 @@
  *
  * The structure always comes from the XML (LibreOffice only places it on
  * pages), so the result is the same with or without LibreOffice apart from
- * the geometry. Set OPENGROUND_LIBREOFFICE=off to skip the rendering.
+ * the geometry. The `libreoffice` parser option
+ * (OPENGROUND_LIBREOFFICE) turns the rendering off.
  */
 
 import { blocksText, documentTitle } from "../office/blocks.js";
 import { readDocx } from "../office/docx.js";
 import { addPageGeometry } from "../office/geometry.js";
 import { openZip } from "../office/zip.js";
-import { type ParsedDocument, ParseError, type Parser } from "../types.js";
+import { DEFAULT_PARSER_OPTIONS, type ParsedDocument, ParseError, type Parser } from "../types.js";
 import { checkCharLimit, emptyDocument } from "./common.js";
 
 export const docxParser: Parser = {
@@ -30,6 +31,10 @@ export const docxParser: Parser = {
     if (!text.trim()) throw emptyDocument();
     const title = documentTitle(blocks);
     const parsed: ParsedDocument = { blocks, ...(title ? { title } : {}) };
-    return addPageGeometry(parsed, bytes, { format: "docx", limits: context.limits });
+    return addPageGeometry(parsed, bytes, {
+      format: "docx",
+      limits: context.limits,
+      options: context.options ?? DEFAULT_PARSER_OPTIONS,
+    });
   },
 };

@@ -47,7 +47,17 @@ export function createParserRegistry(parsers: readonly Parser[] = []): ParserReg
  * Every DocumentType of CONTRACT.md §3 but hwp.
  */
 export function defaultParsers(): Parser[] {
-  return [txtParser, jsonParser, csvParser, htmlParser, pdfParser, imageParser, docxParser, pptxParser, xlsxParser];
+  return [
+    txtParser,
+    jsonParser,
+    csvParser,
+    htmlParser,
+    pdfParser,
+    imageParser,
+    docxParser,
+    pptxParser,
+    xlsxParser,
+  ];
 }
 
 /**

@@ -1,20 +1,31 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { combineScores, loadGroundTruthTables, scoreTables } from "../../../test/quality/tables/metric.js";
 import { libreOfficePath } from "../office/libreoffice.js";
-import { DEFAULT_PARSE_LIMITS, type ParsedDocument, type TableBlock } from "../types.js";
+import {
+  DEFAULT_PARSE_LIMITS,
+  DEFAULT_PARSER_OPTIONS,
+  type ParsedDocument,
+  type ParserOptions,
+  type TableBlock,
+} from "../types.js";
 import { pptxParser } from "./pptx.js";
 
 const EVAL = path.resolve(import.meta.dirname, "../../../../shared/eval");
 const DOCLING = path.join(EVAL, "docling/pptx");
 const DOCS = path.join(EVAL, "documents");
 
-function parse(file: string, limits = DEFAULT_PARSE_LIMITS): Promise<ParsedDocument> {
+function parse(
+  file: string,
+  limits = DEFAULT_PARSE_LIMITS,
+  options: ParserOptions = OFF,
+): Promise<ParsedDocument> {
   return pptxParser.parse(new Uint8Array(fs.readFileSync(file)), {
     fileName: path.basename(file),
     format: "pptx",
     limits,
+    options,
   });
 }
 
@@ -28,15 +39,9 @@ const norm = (text: string): string =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "");
 
-let saved: string | undefined;
-beforeEach(() => {
-  saved = process.env.OPENGROUND_LIBREOFFICE;
-  process.env.OPENGROUND_LIBREOFFICE = "off";
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.OPENGROUND_LIBREOFFICE;
-  else process.env.OPENGROUND_LIBREOFFICE = saved;
-});
+/** Without LibreOffice (fast, deterministic), and with it when installed. */
+const OFF: ParserOptions = { ...DEFAULT_PARSER_OPTIONS, libreoffice: "off" };
+const ON: ParserOptions = DEFAULT_PARSER_OPTIONS;
 
 describe("pptx parser on docling's PPTX set", () => {
   const sources = fs.readdirSync(path.join(DOCLING, "sources")).sort();
@@ -155,8 +160,11 @@ describe("pptx parser on docling's PPTX set", () => {
 
 describe("pptx page geometry with LibreOffice", () => {
   it.skipIf(!libreOfficePath())("puts each slide's blocks on its page, with boxes", async () => {
-    process.env.OPENGROUND_LIBREOFFICE = saved ?? "auto";
-    const doc = await parse(path.join(DOCLING, "sources/powerpoint_with_image.pptx"));
+    const doc = await parse(
+      path.join(DOCLING, "sources/powerpoint_with_image.pptx"),
+      DEFAULT_PARSE_LIMITS,
+      ON,
+    );
     expect(doc.pages).toEqual([{ pageNumber: 1, width: 2000, height: 1125 }]);
     expect(doc.pagesPdf?.length).toBeGreaterThan(0);
     for (const block of doc.blocks) {

@@ -5,14 +5,15 @@
  * (`../office/geometry.ts`) and blocks get boxes on their slide's page, the
  * document `pages` (slide sizes) and `pagesPdf`. Without it, blocks still
  * carry their slide number, and `pages` is left out (there are no page images
- * to refer to). Set OPENGROUND_LIBREOFFICE=off to skip the rendering.
+ * to refer to). The `libreoffice` parser option
+ * (OPENGROUND_LIBREOFFICE) turns the rendering off.
  */
 import { blocksText, documentTitle } from "../office/blocks.js";
 import { addPageGeometry } from "../office/geometry.js";
 import { readPptx } from "../office/pptx.js";
 import { mainPart } from "../office/xml.js";
 import { openZip } from "../office/zip.js";
-import { type ParsedDocument, ParseError, type Parser } from "../types.js";
+import { DEFAULT_PARSER_OPTIONS, type ParsedDocument, ParseError, type Parser } from "../types.js";
 import { checkCharLimit, emptyDocument } from "./common.js";
 
 export const pptxParser: Parser = {
@@ -38,6 +39,11 @@ export const pptxParser: Parser = {
     if (!text.trim()) throw emptyDocument();
     const title = documentTitle(content.blocks);
     const parsed: ParsedDocument = { blocks: content.blocks, ...(title ? { title } : {}) };
-    return addPageGeometry(parsed, bytes, { format: "pptx", limits: context.limits, slides: content.slides });
+    return addPageGeometry(parsed, bytes, {
+      format: "pptx",
+      limits: context.limits,
+      options: context.options ?? DEFAULT_PARSER_OPTIONS,
+      slides: content.slides,
+    });
   },
 };

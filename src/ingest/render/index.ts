@@ -19,7 +19,6 @@ export interface RenderRequest {
 /** JPEG quality of page images: text stays legible, a letter page is ~150–300 KB. */
 export const PAGE_JPEG_QUALITY = 80;
 
-
 /**
  * Render one page as a JPEG.
  *

@@ -1,4 +1,4 @@
-import type { ParseErrorCode, ParseLimits, SourceFormat, XRay } from "../types.js";
+import type { ParseErrorCode, ParseLimits, ParserOptions, SourceFormat, XRay } from "../types.js";
 
 /** Parse one document: parse → chunk → enrich → X-Ray. */
 export interface ProcessTask {
@@ -10,6 +10,7 @@ export interface ProcessTask {
   readonly processLevel: "full" | "none";
   readonly limits: ParseLimits;
   readonly chunkIdPrefix: string;
+  readonly options?: ParserOptions;
 }
 
 /** Render one page of a paged document as a JPEG (the page images of CONTRACT.md §5.3). */

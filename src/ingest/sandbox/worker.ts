@@ -15,11 +15,23 @@ if (!port) throw new Error("the sandbox worker must run in a worker thread");
 
 async function handle(task: SandboxTask): Promise<SandboxReply> {
   if (task.kind === "render") {
-    const jpeg = await renderPageJpeg({ bytes: task.bytes, format: task.format, pageNumber: task.pageNumber });
+    const jpeg = await renderPageJpeg({
+      bytes: task.bytes,
+      format: task.format,
+      pageNumber: task.pageNumber,
+    });
     return { id: task.id, ok: true, kind: "render", jpeg };
   }
-  const { bytes, fileName, format, processLevel, limits, chunkIdPrefix } = task;
-  const result = await processDocument({ bytes, fileName, format, processLevel, limits, chunkIdPrefix });
+  const { bytes, fileName, format, processLevel, limits, chunkIdPrefix, options } = task;
+  const result = await processDocument({
+    bytes,
+    fileName,
+    format,
+    processLevel,
+    limits,
+    chunkIdPrefix,
+    ...(options ? { options } : {}),
+  });
   return {
     id: task.id,
     ok: true,
