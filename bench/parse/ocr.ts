@@ -124,8 +124,7 @@ async function main(): Promise<void> {
     for (const file of corpus.files) {
       if (!file.rendered300dpi && !includeAll) continue;
       for (const [index, image] of file.images.entries()) {
-        // nemotron_multipage: pages 2 and 4 are the 180° ones.
-        const rotated = file.rotated && (file.name !== "nemotron_multipage.pdf" || index % 2 === 1);
+        const rotated = file.rotatedPages[index] ?? false;
         rows.push({
           page: file.images.length > 1 ? `${file.name} p${index + 1}` : file.name,
           group: !file.rendered300dpi ? "extra" : rotated ? "rotated" : "upright",

@@ -3,13 +3,15 @@
  * poppler's `pdftotext` and with raw pdf.js text extraction, on the same PDF in
  * the same run; plus one DOCX and one XLSX line when those parsers exist.
  *
- * Run: npx tsx bench/parse/run.ts [--pages N] [--runs R] [--file some.pdf] [--no-office]
+ * Run: npx tsx bench/parse/run.ts [--pages N] [--runs R] [--file some.pdf] [--no-office] [--tsx] [--keep-build]
  * (details and measured figures: bench/parse/README.md)
  *
  * Default input: ../shared/eval/documents/pdf/DA-619p.pdf (619 pages). `--pages N`
  * keeps the first N pages (copied with pdf-lib into a temporary PDF that every
- * variant reads). Each measured run of a Node variant happens in a fresh child
- * process (this script with `--child`), so the peak RSS (`process.resourceUsage().maxRSS`)
+ * variant reads). The project is first compiled with tsc into node_modules/.cache
+ * (`--tsx`: skip that and run the children under tsx, which inflates RSS and start-up).
+ * Each measured run of a Node variant happens in a fresh child process (the compiled
+ * script with `--child`, plain `node`), so the peak RSS (`process.resourceUsage().maxRSS`)
  * belongs to that variant alone; the best (fastest) of R runs is reported, with the
  * highest peak RSS seen over the runs. Timings exclude process start and module
  * loading; they include reading the file and everything the variant does with it.
@@ -78,8 +80,9 @@ const PARSERS: Record<"pdf" | "docx" | "xlsx", { module: string; exportName: str
  */
 async function loadParser(kind: keyof typeof PARSERS): Promise<Parser | undefined> {
   const { module, exportName } = PARSERS[kind];
-  const file = path.resolve(import.meta.dirname, `../../src/ingest/parsers/${module}.ts`);
-  if (!fs.existsSync(file)) return undefined;
+  const base = path.resolve(import.meta.dirname, `../../src/ingest/parsers/${module}`);
+  // .ts under tsx, .js in the compiled copy the children run from.
+  if (!fs.existsSync(`${base}.ts`) && !fs.existsSync(`${base}.js`)) return undefined;
   // A variable specifier: the module may not exist when this script is type-checked.
   const specifier = `../../src/ingest/parsers/${module}.js`;
   const loaded = (await import(specifier)) as Record<string, unknown>;
@@ -250,15 +253,17 @@ interface Measured {
   readonly note?: string;
 }
 
+/**
+ * The script the children run: the compiled copy with plain `node` (no execArgv), or
+ * this file under the parent's loader (tsx) with `--tsx`.
+ */
+let childCommand: readonly string[] = [...process.execArgv, import.meta.filename];
+
 function runChild(variant: Variant, file: string): ChildResult {
-  const out = spawnSync(
-    process.execPath,
-    [...process.execArgv, import.meta.filename, "--child", variant, "--file", file],
-    {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
+  const out = spawnSync(process.execPath, [...childCommand, "--child", variant, "--file", file], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const line = out.stdout
     .trim()
     .split("\n")
@@ -313,6 +318,29 @@ function pdftotextOnce(file: string): ChildResult {
  * change in machine load hits all variants alike; keep each job's fastest run and its
  * highest peak RSS. A job that fails once is not run again.
  */
+/**
+ * Compile the project with tsc into node_modules/.cache (so bare imports resolve from
+ * the repo's node_modules) for the children to run with plain `node`: under tsx every
+ * process and worker thread transpiles pdf.js on load (~300 MB of RSS, seconds of CPU).
+ * Type errors elsewhere in the tree do not stop tsc from emitting; the files the
+ * children need are checked. Returns the compiled script, or undefined (reason logged).
+ */
+function compileForChildren(outDir: string, log: (s: string) => void): string | undefined {
+  const repo = path.resolve(import.meta.dirname, "../..");
+  const tsc = path.join(repo, "node_modules/typescript/bin/tsc");
+  fs.rmSync(outDir, { recursive: true, force: true });
+  log(`compiling the project into ${path.relative(repo, outDir)} (tsc)…`);
+  const args = ["-p", "tsconfig.json", "--outDir", outDir, "--noEmit", "false", "--sourceMap", "false"];
+  const res = spawnSync(process.execPath, [tsc, ...args], { cwd: repo, encoding: "utf8" });
+  const script = path.join(outDir, "bench/parse/run.js");
+  if (!fs.existsSync(script) || !fs.existsSync(path.join(outDir, "src/ingest/process.js"))) {
+    log(`tsc emitted no usable build (exit ${res.status}); children run under tsx instead`);
+    return undefined;
+  }
+  if (res.status !== 0) log(`tsc reported type errors (exit ${res.status}) but emitted; using the build`);
+  return script;
+}
+
 function measureAll(jobs: readonly Job[], runs: number, log: (s: string) => void): Measured[] {
   const best = new Map<string, ChildResult>();
   const peak = new Map<string, number>();
@@ -488,7 +516,11 @@ async function main(): Promise<void> {
   const runs = Math.max(1, Number(arg("--runs") ?? 3));
   const log = (line: string): void => console.error(line);
   const input = await prepareInput(source, pagesArg ? Number(pagesArg) : undefined);
-  log(`PDF: ${input.file} (${input.pages} pages), best of ${runs} runs, one child process per run`);
+  const buildDir = path.resolve(import.meta.dirname, "../../node_modules/.cache/openground-bench-parse");
+  const compiled = process.argv.includes("--tsx") ? undefined : compileForChildren(buildDir, log);
+  if (compiled) childCommand = [compiled];
+  const mode = compiled ? "compiled JS, plain node" : "TypeScript under tsx";
+  log(`PDF: ${input.file} (${input.pages} pages), best of ${runs} runs, one child process per run (${mode})`);
 
   const pdfJobs: Job[] = [
     { label: "pdftotext (poppler)", variant: "pdftotext", file: input.file },
@@ -509,6 +541,8 @@ async function main(): Promise<void> {
   const measured = measureAll([...pdfJobs, ...office.jobs], runs, log);
   if (input.file !== source) fs.rmSync(input.file, { force: true });
   office.cleanup();
+  if (compiled && !process.argv.includes("--keep-build"))
+    fs.rmSync(buildDir, { recursive: true, force: true });
 
   const pdf = measured.slice(0, pdfJobs.length);
   if (!hasPdfParser)
@@ -517,7 +551,7 @@ async function main(): Promise<void> {
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(" ");
-  const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? "?"}, Node ${process.versions.node}, load ${load}`;
+  const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? "?"}, Node ${process.versions.node}, load ${load}; ${mode}`;
   console.log(`\nPDF ${path.basename(source)}, ${input.pages} pages (${machine})\n`);
   console.log(table(pdfRows(pdf, input.pages)));
   for (const m of pdf) if (m.error) console.log(`  ${m.label}: ${m.error}`);

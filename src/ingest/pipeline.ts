@@ -7,7 +7,7 @@ import type { BlobStore } from "../store/contracts/blob-store.js";
 import type { DocumentRecord, DocumentStore, StoredChunk } from "../store/contracts/document-store.js";
 import type { Job, JobFailure, JobQueue } from "../store/contracts/job-queue.js";
 import { type CrawlJobPayload, crawl } from "./crawl.js";
-import { detectFormat, toDocumentType } from "./detect/index.js";
+import { detectFormat, toDocumentType, unsupportedReason } from "./detect/index.js";
 import { chunkPageRefs, cropBox } from "./pages.js";
 import { type ParserPool, SandboxError, type SandboxResult } from "./sandbox/pool.js";
 import { DEFAULT_PARSE_LIMITS, type XRay } from "./types.js";
@@ -281,7 +281,8 @@ export class IngestPipeline {
     if (!format) {
       throw new Permanent(
         "UNKNOWN_TYPE",
-        `could not determine the type of "${document.fileName}"; pass a supported fileType`,
+        unsupportedReason(bytes) ??
+          `could not determine the type of "${document.fileName}"; pass a supported fileType`,
       );
     }
     const fileType = toDocumentType(format);

@@ -1,7 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectFormat, formatFromFileName, normalizeDeclaredType, toDocumentType } from "./index.js";
+import {
+  detectFormat,
+  formatFromFileName,
+  normalizeDeclaredType,
+  toDocumentType,
+  unsupportedReason,
+} from "./index.js";
 import { zipEntryNames } from "./magic.js";
 
 const DOCS = path.resolve(import.meta.dirname, "../../../../shared/eval/documents");
@@ -170,5 +176,17 @@ describe("toDocumentType", () => {
     expect(toDocumentType("html")).toBe("txt");
     expect(toDocumentType("csv")).toBe("csv");
     expect(toDocumentType("heif")).toBe("heif");
+  });
+});
+
+describe("unsupportedReason", () => {
+  it("names legacy Office, OpenDocument and EPUB files", () => {
+    expect(unsupportedReason(doc("fake.doc"))).toMatch(/^legacy Microsoft Office files/);
+    expect(unsupportedReason(doc("tests-example.xls"))).toMatch(/^legacy Microsoft Office files/);
+    expect(unsupportedReason(doc("fake-email.msg"))).toMatch(/^legacy Microsoft Office files/);
+    expect(unsupportedReason(doc("fake.odt"))).toMatch(/^OpenDocument files/);
+    expect(unsupportedReason(doc("winter-sports.epub"))).toBe("EPUB e-books are not supported");
+    expect(unsupportedReason(doc("fake.docx"))).toBeUndefined();
+    expect(unsupportedReason(new Uint8Array())).toBeUndefined();
   });
 });

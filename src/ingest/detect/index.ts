@@ -138,6 +138,30 @@ export function detectFormat(
   return undefined;
 }
 
+const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/**
+ * Why a file of a recognisable but unsupported kind cannot be parsed, or
+ * undefined: legacy Office files (an OLE container: .doc, .xls, .ppt, .msg),
+ * OpenDocument and EPUB packages (zips named by their `mimetype` entry).
+ *
+ * @example unsupportedReason(docBytes) // "legacy Microsoft Office files (.doc, .xls, .ppt, .msg) are not supported: …"
+ */
+export function unsupportedReason(bytes: Uint8Array): string | undefined {
+  if (CFB_SIGNATURE.every((b, i) => bytes[i] === b)) {
+    return "legacy Microsoft Office files (.doc, .xls, .ppt, .msg) are not supported: save it as .docx, .xlsx or .pptx";
+  }
+  // A zip whose first entry is the stored "mimetype" file (OpenDocument, EPUB).
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    const head = new TextDecoder("latin1").decode(bytes.subarray(30, 120));
+    if (head.startsWith("mimetypeapplication/vnd.oasis.opendocument")) {
+      return "OpenDocument files (.odt, .ods, .odp) are not supported: save it as .docx, .xlsx or .pptx";
+    }
+    if (head.startsWith("mimetypeapplication/epub+zip")) return "EPUB e-books are not supported";
+  }
+  return undefined;
+}
+
 /** The GroundX DocumentType reported for a detected format: web pages are reported as "txt". */
 export function toDocumentType(format: SourceFormat): DocumentType {
   return format === "html" ? "txt" : format;

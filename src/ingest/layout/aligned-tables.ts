@@ -7,8 +7,8 @@
  *    below the previous one, that starts and ends with a multi row; single
  *    lines in between (wrapped cell text, spanning rows) are allowed.
  * 3. Column gutters come from a coverage profile over the run's multi rows:
- *    x positions covered by at most `GUTTER_NOISE` of the rows (so one spanning
- *    header cell does not erase a gutter) that are at least `MIN_GUTTER_EM`
+ *    x positions covered by at most `GUTTER_NOISE` of the rows (so header
+ *    cells spanning several columns do not erase their gutters) that are at least `MIN_GUTTER_EM`
  *    wide, between the leftmost and rightmost text.
  * 4. Page columns first: a gutter with running text on both sides (at least
  *    half of the characters in lines of `WORDY` words or more) separates text
@@ -23,9 +23,9 @@
  * 6. Each line goes to the column holding its left part. A row closer to the
  *    previous one than the table's row spacing (a "tight" gap, when the run has
  *    both tight and loose gaps) continues the previous row's cells when it
- *    only fills columns the previous row fills or leaves the first column
- *    empty — multi-line cells and two-line headers — unless a rule separates
- *    them.
+ *    fills fewer columns, all of them filled in the previous row, or leaves
+ *    the first column empty under a filled one — multi-line cells and two-line
+ *    headers — unless a rule separates them.
  * Hand-written: no library detects unruled tables from positioned text.
  */
 import type { MutableRect } from "./geometry.js";
@@ -38,7 +38,7 @@ import type { Rect } from "./types.js";
 
 const ROW_GAP_EM = 1.6;
 const MIN_GUTTER_EM = 0.6;
-const GUTTER_NOISE = 0.15;
+const GUTTER_NOISE = 0.3;
 const MIN_MULTI_ROWS = 3;
 /** A cell with more words than this is prose-like. */
 const PROSE_WORDS = 7;
@@ -233,13 +233,16 @@ function tableFromRun(
     const last = cells[cells.length - 1];
     const previous = run[i - 1];
     const gap = gaps[i - 1] ?? 0;
+    const filled = (cells: readonly string[]) => cells.filter((c) => c !== "").length;
     const within =
       last !== undefined &&
       previous !== undefined &&
       hasLoose &&
       isTight(gap, tight, fontSize) &&
       !ruleBetween(hRules, previous, row) &&
-      (rowCells[0] === "" || rowCells.every((text, c) => text === "" || (last[c] ?? "") !== ""));
+      ((rowCells[0] === "" && (last[0] ?? "") !== "") ||
+        (filled(rowCells) < filled(last) &&
+          rowCells.every((text, c) => text === "" || (last[c] ?? "") !== "")));
     if (within && last) {
       rowCells.forEach((text, c) => {
         if (text) last[c] = joinLineText(last[c] ?? "", text);

@@ -3,6 +3,7 @@
  *
  * - The body size is the document's dominant font size (character-weighted
  *   mode, sizes rounded to half a pixel).
+ * - Rotated text is never a heading.
  * - A heading has at most `MAX_LINES` lines and `MAX_CHARS` characters, some
  *   letters, and either a font size at least `SIZE_RATIO` × the body size, or
  *   is bold throughout at about the body size while being at most two lines,
@@ -58,6 +59,8 @@ type HeadingKind = { readonly by: "size"; readonly size: number } | { readonly b
 /** Why a paragraph is a heading, or undefined when it is not one. */
 export function headingKind(p: Paragraph, text: string, body: number): HeadingKind | undefined {
   if (p.lines.length > MAX_LINES || text.length > MAX_CHARS || !/\p{L}{2}/u.test(text)) return undefined;
+  // Rotated text (a margin stamp running up the page) is not a heading.
+  if (p.lines.some((l) => l.y1 - l.y0 > 2.5 * l.fontSize && l.y1 - l.y0 > l.x1 - l.x0)) return undefined;
   const size = linesFontSize(p.lines);
   if (body > 0 && size >= SIZE_RATIO * body) return { by: "size", size };
   const bold = p.lines.every((l) => l.bold);

@@ -185,7 +185,9 @@ describe("layoutDocument", () => {
       ["Advanced topics", "12"],
       ["Index", "xiv"],
     ];
-    const items = entries.map(([title, pageNo], i) => item(`${title} . . . . . . . . . . ${pageNo}`, 150, 200 + i * 30));
+    const items = entries.map(([title, pageNo], i) =>
+      item(`${title} . . . . . . . . . . ${pageNo}`, 150, 200 + i * 30),
+    );
     const blocks = layoutDocument([page(1, items)]);
     const table = blocks.find((b): b is TableBlock => b.kind === "table");
     expect(table?.header).toEqual(["column_1", "column_2"]);
@@ -208,13 +210,19 @@ describe("layoutDocument", () => {
         mono("users;", 220, 192),
       ]),
     ]);
-    expect(blocks[1]).toMatchObject({ kind: "text", role: "code", text: "SELECT    name,\n          age\nFROM      users;" });
+    expect(blocks[1]).toMatchObject({
+      kind: "text",
+      role: "code",
+      text: "SELECT    name,\n          age\nFROM      users;",
+    });
     expect(blocks.some((b) => b.kind === "table")).toBe(false);
   });
 
   it("finds a table inside one column of a two-column page", () => {
     const prose = (x: number, y: number, n: number) =>
-      Array.from({ length: n }, (_, i) => item("words of running prose that fill the column here", x, y + i * 26, 20));
+      Array.from({ length: n }, (_, i) =>
+        item("words of running prose that fill the column here", x, y + i * 26, 20),
+      );
     const rows = [
       ["Metal", "Density"],
       ["Iron", "7.87"],
@@ -222,7 +230,9 @@ describe("layoutDocument", () => {
       ["Zinc", "7.14"],
     ];
     const table = rows.flatMap((row, r) => row.map((t, c) => item(t, 100 + c * 200, 500 + r * 26)));
-    const blocks = layoutDocument([page(1, [...prose(100, 300, 6), ...table, ...prose(100, 640, 4), ...prose(680, 300, 18)])]);
+    const blocks = layoutDocument([
+      page(1, [...prose(100, 300, 6), ...table, ...prose(100, 640, 4), ...prose(680, 300, 18)]),
+    ]);
     const found = blocks.filter((b): b is TableBlock => b.kind === "table");
     expect(found).toHaveLength(1);
     expect(found[0]?.header).toEqual(["Metal", "Density"]);
@@ -259,7 +269,11 @@ describe("layoutDocument", () => {
         ...para(100, 440, ["Body text of the section, long enough to be a paragraph of text."]),
       ]),
     ]);
-    expect(texts(blocks)).toEqual(["CHAPTER", "Section", "Body text of the section, long enough to be a paragraph of text."]);
+    expect(texts(blocks)).toEqual([
+      "CHAPTER",
+      "Section",
+      "Body text of the section, long enough to be a paragraph of text.",
+    ]);
   });
 
   it("keeps right-aligned right-to-left lines in one paragraph", () => {

@@ -9,14 +9,13 @@
  * 2. running headers, footers and page numbers across pages are dropped
  *    (`furniture.ts`);
  * 3. per page: figures from image regions (their text goes to the figure),
- *    ruled tables from the rules, tables of contents (dot leaders), then
- *    unruled tables from text alignment (`figures.ts`, `ruled-tables.ts`,
- *    `toc.ts`, `aligned-tables.ts`);
- * 4. per page: reading order of the remaining lines, tables and figures by a
- *    column-preferring XY-cut (`reading-order.ts`), then lines → paragraphs
- *    and list items (`paragraphs.ts`);
- *    Monospaced lines close together are one block of code (`code.ts`), read
- *    as a unit with its lines and indentation kept;
+ *    ruled tables from the rules, tables of contents (dot leaders), unruled
+ *    tables from text alignment, then code — monospaced lines close together,
+ *    kept as one unit with their lines and indentation (`figures.ts`,
+ *    `ruled-tables.ts`, `toc.ts`, `aligned-tables.ts`, `code.ts`, `fonts.ts`);
+ * 4. per page: reading order of the remaining lines, tables, figures and code
+ *    by a column-preferring XY-cut (`reading-order.ts`), then lines →
+ *    paragraphs and list items (`paragraphs.ts`);
  * 5. document-wide: headings by font size/boldness relative to the body size
  *    (`headings.ts`), figure captions ("Figure 3: …" next to a figure) and
  *    table titles ("Table 2 …" next to a table);

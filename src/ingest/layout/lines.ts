@@ -1,9 +1,12 @@
 /**
  * @module Text items → lines (one run of text on one baseline without a wide gap).
  *
- * - Items are grouped by baseline: an item joins the row whose mean vertical band
- *   it overlaps by at least half of the smaller height (superscripts and mixed
- *   sizes stay on their line).
+ * - Items are grouped by baseline: an item joins the row whose band (that of its
+ *   tallest item, so it cannot drift down a column) it overlaps by at least half
+ *   of the smaller height — superscripts and mixed sizes stay on their line —
+ *   unless it would sit on top of an item of the row: the columns of a page have
+ *   their own baselines, often only a few pixels apart. Rotated text (a run
+ *   much taller than its font size) is a row of its own.
  * - A row is cut into separate lines at horizontal gaps wider than
  *   `SPLIT_GAP_EM` × font size: such a gap is a column gutter or a table column,
  *   never a word space, and keeping the pieces apart is what lets the reading
@@ -12,7 +15,7 @@
  * - Inside a line, items are joined with a space when the gap between them is
  *   wider than `SPACE_GAP_EM` × font size and neither side already has one.
  * - The same text painted twice at (almost) the same place — "fake bold" — is
- *   kept once and marks the line bold.
+ *   kept once and counts as bold.
  * - A line is monospaced (`mono`, code) when most of its characters are in one
  *   of the given monospaced fonts (see `fonts.ts`).
  * - Glyphs pdf.js could not map and reports as control characters are dropped,
@@ -35,7 +38,7 @@ const MARKER_GAP_EM = 5;
 export interface Line extends MutableRect {
   text: string;
   readonly items: TextItem[];
-  /** Character-weighted mean font size. */
+  /** The font size most of the line's characters are set in (half-pixel bins). */
   fontSize: number;
   bold: boolean;
   /** Most characters are in a monospaced font (code). */
@@ -64,14 +67,32 @@ function isRtlText(text: string): boolean {
 }
 
 interface Row {
-  sumY0: number;
-  sumY1: number;
-  n: number;
+  /** Vertical band of the row's tallest item (it does not drift as items join). */
+  y0: number;
+  y1: number;
   readonly items: TextItem[];
+  /** A run of rotated text (taller than `ROTATED_EM` font sizes): a row of its own. */
+  readonly rotated: boolean;
 }
 
-function band(row: Row): { y0: number; y1: number } {
-  return { y0: row.sumY0 / row.n, y1: row.sumY1 / row.n };
+/** An item taller than this many font sizes is rotated text (e.g. a margin stamp running up the page). */
+const ROTATED_EM = 2;
+
+/**
+ * True when `item` sits above or below an item already in the row (overlapping
+ * it horizontally with its centre half a line away: another baseline), unless it
+ * repeats it (fake bold).
+ */
+function stacked(row: Row, item: TextItem): boolean {
+  const cy = (item.y0 + item.y1) / 2;
+  for (const other of row.items) {
+    const w = Math.min(other.x1 - other.x0, item.x1 - item.x0);
+    const ov = Math.min(other.x1, item.x1) - Math.max(other.x0, item.x0);
+    if (w <= 0 || ov <= 0.3 * w || other.text === item.text) continue;
+    const h = Math.max(other.y1 - other.y0, item.y1 - item.y0);
+    if (Math.abs((other.y0 + other.y1) / 2 - cy) > 0.5 * h) return true;
+  }
+  return false;
 }
 
 /** Group items into baseline rows (each row's items unsorted). */
@@ -81,26 +102,28 @@ function groupRows(items: readonly TextItem[]): Row[] {
   let active: Row[] = [];
   for (const item of sorted) {
     const h = item.y1 - item.y0;
-    active = active.filter((r) => band(r).y1 > item.y0 - h);
+    const rotated = h > ROTATED_EM * item.fontSize;
+    active = active.filter((r) => r.y1 > item.y0 - h);
     let best: Row | undefined;
     let bestRatio = 0.5;
-    for (const row of active) {
-      const b = band(row);
-      const smaller = Math.min(h, b.y1 - b.y0);
+    for (const row of rotated ? [] : active) {
+      if (row.rotated) continue;
+      const smaller = Math.min(h, row.y1 - row.y0);
       if (smaller <= 0) continue;
-      const ratio = (Math.min(b.y1, item.y1) - Math.max(b.y0, item.y0)) / smaller;
-      if (ratio >= bestRatio) {
+      const ratio = (Math.min(row.y1, item.y1) - Math.max(row.y0, item.y0)) / smaller;
+      if (ratio >= bestRatio && !stacked(row, item)) {
         best = row;
         bestRatio = ratio;
       }
     }
     if (best) {
       best.items.push(item);
-      best.sumY0 += item.y0;
-      best.sumY1 += item.y1;
-      best.n++;
+      if (h > best.y1 - best.y0 && !rotated) {
+        best.y0 = item.y0;
+        best.y1 = item.y1;
+      }
     } else {
-      const row: Row = { sumY0: item.y0, sumY1: item.y1, n: 1, items: [item] };
+      const row: Row = { y0: item.y0, y1: item.y1, items: [item], rotated };
       rows.push(row);
       active.push(row);
     }
@@ -147,21 +170,28 @@ function needsSpace(left: string, right: string, gap: number, fontSize: number):
   return !/\s$/.test(left) && !/^\s/.test(right);
 }
 
-/** Character-weighted font size, boldness and monospacing; whitespace is normalised. */
+/** Dominant font size, boldness and monospacing (by characters); whitespace is normalised. */
 function finishLine(line: Line, monoFonts: ReadonlySet<string>): Line {
   let chars = 0;
-  let size = 0;
   let bold = 0;
   let mono = 0;
+  // The size most characters are set in: a small "Chapter 1." or a superscript does not shrink a title line.
+  const bySize = new Map<number, { chars: number; sum: number }>();
   for (const item of line.items) {
     const n = Math.max(1, item.text.trim().length);
     chars += n;
-    size += n * item.fontSize;
+    const bin = Math.round(item.fontSize * 2) / 2;
+    const entry = bySize.get(bin) ?? { chars: 0, sum: 0 };
+    entry.chars += n;
+    entry.sum += n * item.fontSize;
+    bySize.set(bin, entry);
     if (item.bold) bold += n;
     if (item.fontName && monoFonts.has(item.fontName)) mono += n;
   }
-  line.fontSize = size / chars;
-  line.bold = line.bold || bold * 2 > chars;
+  let dominant = { chars: 0, sum: 0 };
+  for (const entry of bySize.values()) if (entry.chars > dominant.chars) dominant = entry;
+  line.fontSize = dominant.chars > 0 ? dominant.sum / dominant.chars : (line.items[0]?.fontSize ?? 0);
+  line.bold = bold * 2 > chars;
   line.mono = mono * 2 > chars;
   line.text = line.text.replace(/\s+/g, " ").trim().replace(LEADING_CONTROL, "•").replace(CONTROL, "");
   return line;
@@ -192,7 +222,10 @@ function splitRow(row: Row, monoFonts: ReadonlySet<string>): Line[] {
       continue;
     }
     if (isDuplicate(last, item)) {
-      line.bold = true;
+      // Painted twice: "fake bold" — that run (not the whole line) is bold.
+      const bold = { ...last, bold: true };
+      line.items[line.items.length - 1] = bold;
+      last = bold;
       continue;
     }
     const fs = Math.max(1, (last.fontSize + item.fontSize) / 2);

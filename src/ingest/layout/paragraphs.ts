@@ -90,7 +90,8 @@ function continues(p: Open, line: Line, typicalGap: number | undefined): boolean
     return false;
   if (p.list) return start(line) >= p.indent - 0.5 * fs;
   const centred = Math.abs((line.x0 + line.x1) / 2 - (last.x0 + last.x1) / 2) < fs;
-  if (!centred && start(line) > start(p) + INDENT_EM * fs && p.lines.length >= 2) return false;
+  // Rows, not lines: a label on the first row ("Chapter 1.") is not a first-line indent.
+  if (!centred && start(line) > start(p) + INDENT_EM * fs && p.gaps.length >= 1) return false;
   return true;
 }
 

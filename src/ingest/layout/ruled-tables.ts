@@ -63,7 +63,16 @@ function mergeH(segs: HSeg[]): HSeg[] {
   segs.sort((a, b) => a.y - b.y || a.x0 - b.x0);
   const out: HSeg[] = [];
   for (const s of segs) {
-    const same = out.find((o) => Math.abs(o.y - s.y) <= TOL / 2 && s.x0 <= o.x1 + TOL && o.x0 <= s.x1 + TOL);
+    // Sorted by y: only the segments at the end of `out` can be collinear with this one.
+    let same: HSeg | undefined;
+    for (let k = out.length - 1; k >= 0; k--) {
+      const o = out[k] as HSeg;
+      if (s.y - o.y > TOL / 2) break;
+      if (s.x0 <= o.x1 + TOL && o.x0 <= s.x1 + TOL) {
+        same = o;
+        break;
+      }
+    }
     if (same) {
       same.x0 = Math.min(same.x0, s.x0);
       same.x1 = Math.max(same.x1, s.x1);
@@ -76,7 +85,15 @@ function mergeV(segs: VSeg[]): VSeg[] {
   segs.sort((a, b) => a.x - b.x || a.y0 - b.y0);
   const out: VSeg[] = [];
   for (const s of segs) {
-    const same = out.find((o) => Math.abs(o.x - s.x) <= TOL / 2 && s.y0 <= o.y1 + TOL && o.y0 <= s.y1 + TOL);
+    let same: VSeg | undefined;
+    for (let k = out.length - 1; k >= 0; k--) {
+      const o = out[k] as VSeg;
+      if (s.x - o.x > TOL / 2) break;
+      if (s.y0 <= o.y1 + TOL && o.y0 <= s.y1 + TOL) {
+        same = o;
+        break;
+      }
+    }
     if (same) {
       same.y0 = Math.min(same.y0, s.y0);
       same.y1 = Math.max(same.y1, s.y1);
@@ -89,8 +106,12 @@ function crosses(h: HSeg, v: VSeg): boolean {
   return v.x >= h.x0 - TOL && v.x <= h.x1 + TOL && h.y >= v.y0 - TOL && h.y <= v.y1 + TOL;
 }
 
+/** Beyond this many horizontal × vertical pairs a page is a drawing, not a table (and too costly to check). */
+const MAX_PAIRS = 4_000_000;
+
 /** Connected components of crossing segments. */
 function components(h: HSeg[], v: VSeg[]): { h: HSeg[]; v: VSeg[] }[] {
+  if (h.length * v.length > MAX_PAIRS) return [];
   const parent = Array.from({ length: h.length + v.length }, (_, i) => i);
   const find = (i: number): number => {
     let r = i;
@@ -275,11 +296,10 @@ function gridTable(h: HSeg[], v: VSeg[], lines: readonly Line[]): TableRegion | 
     }
   }
   // Rows of the grid, each possibly several text rows (see `subRows`).
-  const spansRows = (root: number) => {
-    for (let i = 0; i < nr * nc; i++)
-      if (find(i) === root && Math.floor(i / nc) !== Math.floor(root / nc)) return true;
-    return false;
-  };
+  const multiRow = new Set<number>();
+  for (let i = 0; i < nr * nc; i++)
+    if (Math.floor(find(i) / nc) !== Math.floor(i / nc)) multiRow.add(find(i));
+  const spansRows = (root: number) => multiRow.has(root);
   const cells: string[][] = [];
   for (let r = 0; r < nr; r++) {
     const inRow = [...byCell.entries()].filter(([root]) => Math.floor(root / nc) === r);

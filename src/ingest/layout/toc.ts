@@ -94,7 +94,9 @@ function columns(found: readonly Entry[]): Entry[][] {
   for (const entry of found) {
     const r = unionRects(entry.lines);
     if (!r) continue;
-    const column = out.find((c) => Math.min(c.x1, r.x1) - Math.max(c.x0, r.x0) > 0.5 * Math.min(c.x1 - c.x0, r.x1 - r.x0));
+    const column = out.find(
+      (c) => Math.min(c.x1, r.x1) - Math.max(c.x0, r.x0) > 0.5 * Math.min(c.x1 - c.x0, r.x1 - r.x0),
+    );
     if (column) {
       column.entries.push(entry);
       column.x0 = Math.min(column.x0, r.x0);

@@ -119,7 +119,8 @@ export function createImageParser(options: ImageParserOptions = {}): Parser {
       pageLimit(image.frameCount, context);
       const mod = await loadOcr();
       const recognize = options.recognize ?? mod.recognize;
-      const ocrOptions = options.languages ? { languages: options.languages } : {};
+      const languages = options.languages ?? context.options?.ocrLanguages;
+      const ocrOptions = languages ? { languages } : {};
       const pages: PageInfo[] = [];
       const ocrPages: OcrPage[] = [];
       const contents: PageContent[] = [];

@@ -15,7 +15,9 @@
  * - All pages go through `layoutDocument` together (running headers/footers
  *   are found across pages). Boxes of OCR'd pages that had to be turned upright
  *   are mapped back onto the page as displayed.
- * - `title`: the document information Title, else the first heading.
+ * - `title`: the document information Title (producer noise such as
+ *   "Microsoft Word - x.docx" or "Untitled" cleaned away), else the first
+ *   top-level heading of the first two pages.
  * - Long documents are read by two threads (`../pdf/parallel`): each reads a
  *   page range, and the layout runs here on all pages.
  */
@@ -33,6 +35,9 @@ import {
   type Parser,
 } from "../types.js";
 
+/** The title heading is looked for on this many first pages. */
+const TITLE_PAGES = 2;
+
 export interface PdfParserOptions {
   /** Loads the OCR module (default: `../ocr/index.js`, imported on first use; tests inject a fake). */
   readonly loadOcr?: () => Promise<OcrModule>;
@@ -46,9 +51,16 @@ function hasText(block: Block): boolean {
   return block.text.trim() !== "";
 }
 
-function firstHeading(blocks: readonly Block[]): string | undefined {
-  for (const b of blocks) if (b.kind === "heading" && b.text.trim()) return b.text.trim();
-  return undefined;
+/** The top-level heading of the first pages (the first of the highest level), if any. */
+function titleHeading(blocks: readonly Block[]): string | undefined {
+  let best: { level: number; text: string } | undefined;
+  for (const b of blocks) {
+    if ((b.pageNumber ?? 1) > TITLE_PAGES) break;
+    if (b.kind === "heading" && b.text.trim() && (!best || b.level < best.level)) {
+      best = { level: b.level, text: b.text.trim() };
+    }
+  }
+  return best?.text;
 }
 
 /** Boxes of pages laid out upright after OCR, mapped back onto the displayed page. */
@@ -118,7 +130,7 @@ async function parsePdf(
   if (ocrErrors.length > 0 && !blocks.some(hasText)) {
     throw new ParseError("PARSE_FAILED", `the PDF has no text layer and OCR failed (${ocrErrors[0]})`);
   }
-  const title = info ?? firstHeading(blocks);
+  const title = info ?? titleHeading(blocks);
   return { blocks, pages, ...(title ? { title } : {}) };
 }
 

@@ -41,6 +41,9 @@ describe("openPdf", () => {
       expect(await pdf.title()).toBe("A Test Title");
     });
     expect(bytes.byteLength).toBeGreaterThan(100);
+    const buffer = Buffer.from(bytes);
+    await withPdf(buffer, async (pdf) => expect(pdf.pageCount).toBe(1));
+    expect(buffer.byteLength).toBe(bytes.byteLength);
   });
 });
 

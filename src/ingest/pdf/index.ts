@@ -19,7 +19,7 @@ export { MAX_PIXELS } from "./render.js";
 
 export interface PdfDocument {
   readonly pageCount: number;
-  /** The document information Title (or XMP dc:title), trimmed; undefined when absent. */
+  /** The document information Title (or XMP dc:title), cleaned (`cleanTitle`); undefined when absent. */
   title(): Promise<string | undefined>;
   /** Page size in page pixels (150 dpi, rotation applied). */
   pageSize(pageNumber: number): Promise<{ width: number; height: number }>;
@@ -31,14 +31,33 @@ export interface PdfDocument {
   close(): Promise<void>;
 }
 
+/** Titles producers write that say nothing about the document. */
+const PLACEHOLDER_TITLE =
+  /^(?:untitled(?: document| spreadsheet)?|powerpoint presentation|presentation\d*|document\d*|slide \d+|title|none|null|no title)$/i;
+const FILE_NAME = /\.(?:pdf|docx?|pptx?|xlsx?|odt|rtf|txt|jpe?g|png|tiff?|gif|bmp|indd|qxd|ps|eps)$/i;
+
+/**
+ * A metadata title cleaned of producer noise, or undefined when it is only noise:
+ * "Microsoft Word - Report.docx" → "Report"; "scan0001.jpg", "Untitled" → undefined.
+ */
+export function cleanTitle(raw: string): string | undefined {
+  let title = raw.replace(/\s+/g, " ").trim();
+  title = title.replace(/^microsoft (?:word|powerpoint|excel) - /i, "").trim();
+  if (FILE_NAME.test(title)) title = title.replace(FILE_NAME, "").trim();
+  if (!title || PLACEHOLDER_TITLE.test(title) || !/\p{L}/u.test(title)) return undefined;
+  // A bare file name ("scan0001", "loremipsum") from the producer is not a title either.
+  if (FILE_NAME.test(raw.trim()) && !/\s/.test(title)) return undefined;
+  return title;
+}
+
 async function readTitle(doc: PDFDocumentProxy): Promise<string | undefined> {
   try {
     const { info, metadata } = await doc.getMetadata();
     const fromInfo = (info as { Title?: unknown } | undefined)?.Title;
     const candidates = [typeof fromInfo === "string" ? fromInfo : undefined, metadata?.get("dc:title")];
     for (const c of candidates) {
-      const title = typeof c === "string" ? c.replace(/\s+/g, " ").trim() : "";
-      if (title && !/^untitled$/i.test(title)) return title;
+      const title = typeof c === "string" ? cleanTitle(c) : undefined;
+      if (title) return title;
     }
   } catch {
     // Broken metadata is not a reason to fail the document.

@@ -15,7 +15,8 @@
  *   `JSON.parse` are undone after loading (see `withNativeBuiltins`).
  * - `isEvalSupported: false` (no code generation from PDF content),
  *   `disableFontFace` (no system font loading), errors-only logging.
- * - pdf.js takes ownership of the buffer it is given, so the bytes are copied.
+ * - pdf.js takes ownership of the buffer it is given and refuses Node
+ *   Buffers, so the bytes are copied into a plain Uint8Array.
  * - Errors: a password → ParseError ENCRYPTED; anything else while opening →
  *   PARSE_FAILED with pdf.js's reason.
  */
@@ -83,7 +84,8 @@ function reason(error: unknown): string {
 export async function openPdfDocument(bytes: Uint8Array): Promise<PDFDocumentProxy> {
   const pdfjs = await loadPdfJs();
   const task = pdfjs.getDocument({
-    data: bytes.slice(),
+    // A copy, and a plain Uint8Array: pdf.js takes the buffer over and rejects Node Buffers.
+    data: new Uint8Array(bytes),
     standardFontDataUrl: assetDir("standard_fonts"),
     cMapUrl: assetDir("cmaps"),
     cMapPacked: true,

@@ -13,7 +13,7 @@
  * - `fontSize` is the em size in page pixels (the glyph height the layout
  *   stage compares).
  * - Ascent/descent come from pdf.js's font metrics, clamped to sane ranges
- *   (some fonts report 0 or absurd values).
+ *   (some fonts report 0, NaN — glyphless OCR fonts — or absurd values).
  * - Whitespace-only items are dropped (the layout stage inserts spaces from
  *   the geometry); items entirely outside the page are dropped, others are
  *   clipped to it.
@@ -86,6 +86,10 @@ function isTextItem(value: unknown): value is PdfTextItem {
   return typeof value === "object" && value !== null && "str" in value && "transform" in value;
 }
 
+function finiteOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? value : fallback;
+}
+
 function clamp(value: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, value));
 }
@@ -114,8 +118,8 @@ export function textItems(
     if (!(em > 0) || !(sx > 0)) continue;
     const style = content.styles[raw.fontName];
     const font = fonts.get(raw.fontName);
-    const ascent = clamp(style?.ascent || 0.8, 0.5, 1.1);
-    const descent = clamp(style?.descent ?? -0.2, -0.45, 0);
+    const ascent = clamp(finiteOr(style?.ascent, 0.8) || 0.8, 0.5, 1.1);
+    const descent = clamp(finiteOr(style?.descent, -0.2), -0.45, 0);
     // Writing direction (u) and "up" (v) in page pixels.
     const ux = m[0] / sx;
     const uy = m[1] / sx;
@@ -142,7 +146,7 @@ export function textItems(
     const x1 = Math.min(width, Math.max(...xs));
     const y0 = Math.max(0, Math.min(...ys));
     const y1 = Math.min(height, Math.max(...ys));
-    if (x1 <= x0 || y1 <= y0) continue;
+    if (!(x1 > x0) || !(y1 > y0)) continue;
     const item: TextItem = {
       text: raw.str,
       x0,

@@ -12,9 +12,10 @@
  *   nemotron) gives the same sentence; for the rotations tesseract and ocrmac
  *   agree, and only nemotron — which garbles 180° and 270° — differs.
  * - nemotron_multipage.pdf: the only stored output is nemotron's, garbled on
- *   pages 2 and 4. The pages are the ocr_test page, upright (1, 3) and turned
- *   180° (2, 4) — pdftoppm renders pages 1 and 2 byte for byte like ocr_test
- *   and ocr_test_rotated_180 — so the reference is ocr_test's sentence per page.
+ *   pages 2 and 4. Its pages are the ocr_test page displayed with /Rotate 0, 180,
+ *   90 and 270 — pdftoppm renders them byte for byte like ocr_test,
+ *   ocr_test_rotated_180, _270 and _90 — so the reference is ocr_test's sentence
+ *   once per page.
  * - sample_with_rotation_mismatch.pdf, old_newspaper.png, qr_bill_example.jpg:
  *   nothing stored, so they are transcribed by hand in `./references/*.txt`,
  *   line by line as printed, read off the images at full size. Left out:
@@ -47,7 +48,9 @@ export interface CorpusFile {
   readonly referenceSource: string;
   /** True when the page images are 300-dpi renders (benchmark pages). */
   readonly rendered300dpi: boolean;
-  /** True when the text is not upright on some page (the CLI's default mode does not rotate). */
+  /** Per page: true when its text is not upright (the CLI's default mode does not rotate pages). */
+  readonly rotatedPages: readonly boolean[];
+  /** True when some page is rotated. */
   readonly rotated: boolean;
 }
 
@@ -106,6 +109,7 @@ export function loadCorpus(): Corpus {
       reference: readReference(join(GROUNDTRUTH, `${stem}.tesseract.full_page.md`)),
       referenceSource: "docling groundtruth (tesseract full_page)",
       rendered300dpi: true,
+      rotatedPages: [stem !== "ocr_test"],
       rotated: stem !== "ocr_test",
     });
   }
@@ -116,6 +120,7 @@ export function loadCorpus(): Corpus {
     reference: multipage.map(() => sentence).join("\n\n"),
     referenceSource: "ocr_test sentence per page (see corpus.ts)",
     rendered300dpi: true,
+    rotatedPages: multipage.map((_, i) => i > 0),
     rotated: true,
   });
   files.push({
@@ -124,6 +129,7 @@ export function loadCorpus(): Corpus {
     reference: readReference(own("sample_with_rotation_mismatch.txt")),
     referenceSource: "hand transcription",
     rendered300dpi: true,
+    rotatedPages: [false],
     rotated: false,
   });
   for (const name of ["old_newspaper.png", "qr_bill_example.jpg"]) {
@@ -133,6 +139,7 @@ export function loadCorpus(): Corpus {
       reference: readReference(own(`${basename(name).replace(/\.[^.]+$/, "")}.txt`)),
       referenceSource: "hand transcription",
       rendered300dpi: false,
+      rotatedPages: [false],
       rotated: false,
     });
   }
