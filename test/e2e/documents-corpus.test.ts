@@ -106,10 +106,13 @@ describe("every sample document", () => {
     }
   });
 
-  it("names the kind of an unsupported file", () => {
+  it("names the kind of an unsupported file (the bytes decide: a .doc that is a DOCX completes)", () => {
     for (const file of FILES.filter((f) => UNSUPPORTED.test(f))) {
-      expect(results.get(file)?.statusMessage, file).toMatch(/^(legacy Microsoft Office|OpenDocument|EPUB)/);
+      const document = results.get(file);
+      if (document?.status === "complete") continue;
+      expect(document?.statusMessage, file).toMatch(/^(legacy Microsoft Office|OpenDocument|EPUB)/);
     }
+    expect(results.get("language-docs/eng_spa_mult.doc")?.status).toBe("complete");
   });
 
   it("reports password-protected files as such", () => {

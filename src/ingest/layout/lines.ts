@@ -15,7 +15,8 @@
  * - Inside a line, items are joined with a space when the gap between them is
  *   wider than `SPACE_GAP_EM` × font size and neither side already has one.
  * - The same text painted twice at (almost) the same place — "fake bold" — is
- *   kept once and counts as bold.
+ *   kept once and counts as bold; so is a line whose words have every glyph
+ *   doubled ("BBOOLLDD", fake bold drawn glyph by glyph).
  * - A line is monospaced (`mono`, code) when most of its characters are in one
  *   of the given monospaced fonts (see `fonts.ts`).
  * - Glyphs pdf.js could not map and reports as control characters are dropped,
@@ -194,7 +195,33 @@ function finishLine(line: Line, monoFonts: ReadonlySet<string>): Line {
   line.bold = bold * 2 > chars;
   line.mono = mono * 2 > chars;
   line.text = line.text.replace(/\s+/g, " ").trim().replace(LEADING_CONTROL, "•").replace(CONTROL, "");
+  const undoubled = undoubleGlyphs(line.text);
+  if (undoubled !== line.text) {
+    line.text = undoubled;
+    line.bold = true;
+  }
   return line;
+}
+
+/** "BBOOLLDD" → "BOLD": every character of the word twice. */
+function isDoubled(word: string): boolean {
+  if (word.length < 2 || word.length % 2 === 1) return false;
+  for (let i = 0; i < word.length; i += 2) if (word[i] !== word[i + 1]) return false;
+  return true;
+}
+
+/**
+ * Fake bold drawn glyph by glyph ("BBOOLLDD TTEEXXTT"): when most words of a
+ * line have every character doubled, each doubled word is halved.
+ */
+function undoubleGlyphs(text: string): string {
+  const words = text.split(" ");
+  const candidates = words.filter((w) => w.length >= 2);
+  const doubled = candidates.filter(isDoubled);
+  if (doubled.length < 2 || doubled.length < 0.6 * candidates.length || !doubled.some((w) => w.length >= 4)) {
+    return text;
+  }
+  return words.map((w) => (isDoubled(w) ? w.replace(/(.)\1/gsu, "$1") : w)).join(" ");
 }
 
 function isDuplicate(prev: TextItem, item: TextItem): boolean {

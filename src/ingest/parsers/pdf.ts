@@ -23,7 +23,7 @@
  */
 import { layoutDocument } from "../layout/index.js";
 import { openPdf } from "../pdf/index.js";
-import { type OcrModule, type Rotation, toPageSpace } from "../pdf/ocr-page.js";
+import { type OcrModule, type Rotation, toPageSpace, withLanguages } from "../pdf/ocr-page.js";
 import { parallelismFor, readPagesInParallel } from "../pdf/parallel.js";
 import { defaultOcr, type PageResult, readPages } from "../pdf/read-pages.js";
 import {
@@ -84,7 +84,8 @@ async function parsePdf(
   context: ParseContext,
   options: PdfParserOptions,
 ): Promise<ParsedDocument> {
-  const loadOcr = options.loadOcr ?? defaultOcr;
+  const languages = context.options?.ocrLanguages;
+  const loadOcr = options.loadOcr ?? (languages ? withLanguages(defaultOcr, languages) : defaultOcr);
   const pdf = await openPdf(bytes);
   let results: PageResult[];
   let info: string | undefined;
@@ -102,8 +103,13 @@ async function parsePdf(
     const limits = context.limits;
     results =
       threads > 1 && !options.loadOcr
-        ? await readPagesInParallel(bytes, count, threads, limits, (from, to) =>
-            readPages(pdf, from, to, limits, loadOcr),
+        ? await readPagesInParallel(
+            bytes,
+            count,
+            threads,
+            limits,
+            (from, to) => readPages(pdf, from, to, limits, loadOcr),
+            languages,
           )
         : await readPages(pdf, 1, count, limits, loadOcr);
   } finally {

@@ -102,6 +102,21 @@ export function toPageSpace(box: Box, rotation: Rotation, width: number, height:
   };
 }
 
+/**
+ * An OCR module loader that recognises in the given languages.
+ *
+ * @example readPages(pdf, 1, n, limits, withLanguages(defaultOcr, ["eng", "deu"]))
+ */
+export function withLanguages(
+  loadOcr: () => Promise<OcrModule>,
+  languages: readonly string[],
+): () => Promise<OcrModule> {
+  return async () => {
+    const module = await loadOcr();
+    return { ...module, recognize: (image, options) => module.recognize(image, { languages, ...options }) };
+  };
+}
+
 /** Recognise a rendered page; `rotation` tells how the returned content was turned upright. */
 export async function recognizePage(
   loadOcr: () => Promise<OcrModule>,

@@ -6,20 +6,24 @@
 import { parentPort } from "node:worker_threads";
 import { ParseError, type ParseLimits } from "../types.js";
 import { openPdf } from "./index.js";
-import { readPages } from "./read-pages.js";
+import { withLanguages } from "./ocr-page.js";
+import { defaultOcr, readPages } from "./read-pages.js";
 
 export interface PageWorkerTask {
   readonly bytes: Uint8Array;
   readonly from: number;
   readonly to: number;
   readonly limits: ParseLimits;
+  /** OCR languages for pages without a usable text layer (default: the OCR module's). */
+  readonly languages?: readonly string[];
 }
 
 async function run(task: PageWorkerTask): Promise<unknown> {
   try {
     const pdf = await openPdf(task.bytes);
     try {
-      return { ok: true, results: await readPages(pdf, task.from, task.to, task.limits) };
+      const loadOcr = task.languages ? withLanguages(defaultOcr, task.languages) : defaultOcr;
+      return { ok: true, results: await readPages(pdf, task.from, task.to, task.limits, loadOcr) };
     } finally {
       await pdf.close();
     }

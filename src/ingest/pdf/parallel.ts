@@ -87,6 +87,7 @@ export async function readPagesInParallel(
   threads: number,
   limits: ParseLimits,
   readLocal: (from: number, to: number) => Promise<PageResult[]>,
+  languages?: readonly string[],
 ): Promise<PageResult[]> {
   const [first, ...rest] = pageRanges(count, threads);
   if (!first) return [];
@@ -97,7 +98,7 @@ export async function readPagesInParallel(
       try {
         const worker = spawn();
         workers.push(worker);
-        reply = await runWorker(worker, { bytes, from, to, limits });
+        reply = await runWorker(worker, { bytes, from, to, limits, ...(languages ? { languages } : {}) });
       } catch {
         return { from, to, results: undefined };
       }
