@@ -154,11 +154,42 @@ describe("every sample document", () => {
     }
   });
 
+  it("gives a DOCX page images through LibreOffice and its tables crops", async () => {
+    const docx = results.get("docx-tables.docx");
+    expect(docx?.status).toBe("complete");
+    const { body } = await readJson<XRay>(server.api(`/ingest/document/xray/${docx?.documentId}`));
+    const pages = body.documentPages as {
+      pageNumber: number;
+      pageUrl: string;
+      width: number;
+      height: number;
+    }[];
+    expect(pages.length).toBeGreaterThan(0);
+    const table = body.chunks.find((c) => c.contentType[0] === "table");
+    expect(table?.multimodalUrl).toMatch(/\/crops\/\d+\.jpg$/);
+    const crop = await fetch(table?.multimodalUrl as string);
+    expect([crop.status, crop.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
+    const bytes = new Uint8Array(await crop.arrayBuffer());
+    expect([bytes[0], bytes[1]]).toEqual([0xff, 0xd8]);
+    // The crop is cut from the page image: its page is stored now and served again.
+    const page = await fetch(pages[(table?.boundingBoxes[0]?.pageNumber ?? 1) - 1]?.pageUrl as string);
+    expect(page.status).toBe(200);
+  });
+
   it("is still up and searchable afterwards", async () => {
     const health = await server.api("/health");
     expect(health.status).toBe(200);
     const bucketId = (await client.buckets.list()).buckets?.[0]?.bucketId as number;
     const found = await client.search.content(bucketId, { query: "layout parser" });
     expect(found.search.results?.length ?? 0).toBeGreaterThan(0);
+    // Results from paged documents point at their page images (§2.4 pages[], pageImages).
+    const paged = found.search.results?.find((r) => r.fileName?.endsWith(".pdf"));
+    expect(paged?.pages?.[0]).toMatchObject({
+      number: expect.any(Number),
+      imageUrl: expect.stringMatching(/\/pages\/\d+\.jpg$/),
+      width: expect.any(Number),
+      height: expect.any(Number),
+    });
+    expect(paged?.pageImages).toEqual(paged?.pages?.map((p) => p.imageUrl));
   });
 });

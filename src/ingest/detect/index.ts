@@ -2,7 +2,9 @@
  * @module Format detection: what parser a document goes to.
  *
  * Evidence, strongest first (STYLE.md habit 12: trust magic bytes, not names):
- * 1. binary signatures (pdf, images, zip → docx/pptx/xlsx by entry names);
+ * 1. binary signatures (pdf, images, zip → docx/pptx/xlsx by entry names, or
+ *    hwp by its `mimetype`; a compound file → hwp when it holds an HWP
+ *    FileHeader — other compound files stay undecided);
  * 2. decisive text signatures: SVG root, HTML doctype/`<html>`/`<head>`/`<body>`,
  *    JSON that parses;
  * 3. a weaker HTML hint (the text starts with a common HTML tag), unless the
@@ -144,10 +146,12 @@ const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
  * Why a file of a recognisable but unsupported kind cannot be parsed, or
  * undefined: legacy Office files (an OLE container: .doc, .xls, .ppt, .msg),
  * OpenDocument and EPUB packages (zips named by their `mimetype` entry).
+ * HWP documents (an OLE container too, or a zip) are supported: undefined.
  *
  * @example unsupportedReason(docBytes) // "legacy Microsoft Office files (.doc, .xls, .ppt, .msg) are not supported: …"
  */
 export function unsupportedReason(bytes: Uint8Array): string | undefined {
+  if (detectBinary(bytes) === "hwp") return undefined;
   if (CFB_SIGNATURE.every((b, i) => bytes[i] === b)) {
     return "legacy Microsoft Office files (.doc, .xls, .ppt, .msg) are not supported: save it as .docx, .xlsx or .pptx";
   }

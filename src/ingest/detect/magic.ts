@@ -1,8 +1,11 @@
 /**
  * Binary signatures ("magic bytes") of the formats GroundX accepts.
  * References: the PNG/GIF/JPEG/TIFF/BMP/ICO specs, RIFF/WebP, ISO/IEC 14496-12
- * (`ftyp` box, HEIF brands in ISO/IEC 23008-12), PKWARE APPNOTE (zip).
+ * (`ftyp` box, HEIF brands in ISO/IEC 23008-12), PKWARE APPNOTE (zip),
+ * [MS-CFB] and Hancom's HWP 5.0 / OWPML (HWPX) documents for `hwp`.
  */
+import { isCfb } from "../office/cfb.js";
+import { isHwp5 } from "../office/hwp.js";
 import type { SourceFormat } from "../types.js";
 
 function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
@@ -105,8 +108,60 @@ export function zipEntryNames(bytes: Uint8Array, max = 2000): string[] {
   return names;
 }
 
+const HWP_SIGNATURE = "HWP Document File";
+
+/** True when `text` occurs in the bytes as ASCII (`utf16`: as UTF-16LE, like CFB entry names). */
+function containsText(bytes: Uint8Array, text: string, utf16 = false): boolean {
+  const needle = utf16
+    ? [...text].flatMap((c) => [c.charCodeAt(0), 0])
+    : [...text].map((c) => c.charCodeAt(0));
+  const first = needle[0] ?? 0;
+  for (
+    let at = bytes.indexOf(first);
+    at >= 0 && at + needle.length <= bytes.length;
+    at = bytes.indexOf(first, at + 1)
+  ) {
+    if (needle.every((b, i) => bytes[at + i] === b)) return true;
+  }
+  return false;
+}
+
+/**
+ * HWP 5: a compound file whose root `FileHeader` stream starts with the HWP
+ * signature (the directory and that one stream are read). A damaged compound
+ * file still counts when its first MiB holds both the stream name and the
+ * signature, so that it reaches the HWP parser and fails with an HWP message
+ * rather than being taken for a legacy Office file.
+ */
+function isHwpCfb(bytes: Uint8Array): boolean {
+  if (isHwp5(bytes)) return true;
+  const head = bytes.subarray(0, 1024 * 1024);
+  return containsText(head, HWP_SIGNATURE) && containsText(head, "FileHeader", true);
+}
+
+/** HWPX: a zip whose first entry is a stored `mimetype` of application/hwp+zip, or with OWPML section parts. */
+function isHwpx(bytes: Uint8Array, names: readonly string[]): boolean {
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) && ascii(bytes, 30, 38) === "mimetype") {
+    const nameLength = u16le(bytes, 26);
+    const start = 30 + nameLength + u16le(bytes, 28);
+    const size = u32le(bytes, 18);
+    if (
+      u16le(bytes, 8) === 0 &&
+      size < 256 &&
+      ascii(bytes, start, start + size).trim() === "application/hwp+zip"
+    ) {
+      return true;
+    }
+  }
+  return (
+    names.some((n) => /^Contents\/section\d+\.xml$/i.test(n)) &&
+    names.some((n) => /^Contents\/(?:content\.hpf|header\.xml)$/i.test(n))
+  );
+}
+
 function officeFormat(bytes: Uint8Array): SourceFormat | undefined {
   const names = zipEntryNames(bytes);
+  if (isHwpx(bytes, names)) return "hwp";
   if (names.some((n) => n.startsWith("word/"))) return "docx";
   if (names.some((n) => n.startsWith("ppt/"))) return "pptx";
   if (names.some((n) => n.startsWith("xl/"))) return "xlsx";
@@ -139,5 +194,9 @@ export function detectBinary(bytes: Uint8Array): SourceFormat | undefined {
   if (isBmp(bytes)) return "bmp";
   if (isIco(bytes)) return "ico";
   if (isZip(bytes)) return officeFormat(bytes);
+  // HWP 5 is a compound file (other compound files — .doc, .xls, .msg — are left undecided);
+  // HWP 3.x files start with the signature itself.
+  if (isCfb(bytes)) return isHwpCfb(bytes) ? "hwp" : undefined;
+  if (ascii(bytes, 0, HWP_SIGNATURE.length) === HWP_SIGNATURE) return "hwp";
   return undefined;
 }
