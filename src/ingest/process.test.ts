@@ -86,7 +86,9 @@ describe("processDocument: failures are ParseErrors", () => {
     expect((await failure(processDocument(input("fake-text-all-whitespace.txt", "txt")))).code).toBe(
       "EMPTY_DOCUMENT",
     );
-    const hwp = await failure(processDocument({ ...input("fake-text.txt", "hwp") }));
+    // Every DocumentType has a parser by default: a registry without one reports the type.
+    const registry = createParserRegistry(defaultParsers().filter((p) => p.name !== "hwp"));
+    const hwp = await failure(processDocument({ ...input("fake-text.txt", "hwp"), registry }));
     expect([hwp.code, hwp.message]).toEqual(["UNSUPPORTED_TYPE", "hwp documents are not supported yet"]);
   });
 

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildHwp, buildHwpx, hpText, para, writeCfb } from "../../../test/helpers/hwp-fixtures.js";
 import {
   detectFormat,
   formatFromFileName,
@@ -88,6 +89,42 @@ describe("detectFormat: magic bytes", () => {
     expect(detectFormat(doc("simple.docx"))).toBe("docx");
     expect(detectFormat(doc("fake-power-point.pptx"))).toBe("pptx");
     expect(detectFormat(doc("stanley-cups.xlsx"))).toBe("xlsx");
+  });
+});
+
+describe("detectFormat: Hangul (hwp) documents", () => {
+  const hwp5 = buildHwp({ sections: [[...para(0, "한글 문서")]] });
+
+  it("recognises HWP 5 compound files (both sector sizes) whatever their name or declared type", () => {
+    expect(detectFormat(hwp5)).toBe("hwp");
+    expect(detectFormat(hwp5, "docx", "report.doc")).toBe("hwp");
+    expect(detectFormat(buildHwp({ sections: [[...para(0, "x")]], cfbVersion: 4 }))).toBe("hwp");
+  });
+
+  it("recognises a damaged HWP 5 file by its markers, and leaves other compound files undecided", () => {
+    // The header's first directory sector points outside the file: the compound file cannot be
+    // opened, but the FileHeader stream name and the HWP signature are still in the bytes.
+    const damaged = hwp5.slice();
+    damaged.set([0xf0, 0xff, 0xff, 0x00], 48);
+    expect(detectFormat(damaged)).toBe("hwp");
+    expect(detectFormat(doc("fake.doc"))).toBeUndefined();
+    expect(detectFormat(doc("tests-example.xls"))).toBeUndefined();
+    expect(detectFormat(writeCfb([{ path: "FileHeader", data: new Uint8Array(256) }]))).toBeUndefined();
+  });
+
+  it("recognises HWPX by its mimetype entry or its section parts, and HWP 3 by its signature", () => {
+    expect(detectFormat(buildHwpx({ sections: [hpText("안녕")] }))).toBe("hwp");
+    expect(detectFormat(buildHwpx({ sections: [hpText("안녕")], noMimetype: true }))).toBe("hwp");
+    expect(detectFormat(zip(["mimetype", "Contents/content.hpf", "Contents/section0.xml"]))).toBe("hwp");
+    expect(
+      detectFormat(bytes("HWP Document File V3.00 \x1a\x01\x02\x03\x04\x05", new Array(100).fill(0))),
+    ).toBe("hwp");
+  });
+
+  it("does not call an HWP file a legacy Office file", () => {
+    expect(unsupportedReason(hwp5)).toBeUndefined();
+    expect(unsupportedReason(buildHwpx({ sections: [hpText("안녕")] }))).toBeUndefined();
+    expect(unsupportedReason(doc("fake.doc"))).toMatch(/^legacy Microsoft Office files/);
   });
 });
 

@@ -7,18 +7,18 @@ describe("parser registry", () => {
     const registry = createParserRegistry(defaultParsers());
     expect(registry.formats().sort()).toEqual(
       [
-        ...["bmp", "csv", "docx", "gif", "heif", "html", "ico", "jpg", "json", "pdf", "png"],
+        ...["bmp", "csv", "docx", "gif", "heif", "html", "hwp", "ico", "jpg", "json", "pdf", "png"],
         ...["pptx", "svg", "tiff", "tsv", "txt", "webp", "xlsx"],
       ].sort(),
     );
     expect(registry.get("tsv")?.name).toBe("csv");
     expect(registry.get("heif")?.name).toBe("image");
-    // The one DocumentType of §3 without a parser.
-    expect(registry.get("hwp")).toBeUndefined();
+    expect(registry.get("hwp")?.name).toBe("hwp");
   });
 
   it("adds a parser for new formats by registration; a later parser wins", () => {
-    const registry = createParserRegistry(defaultParsers());
+    const registry = createParserRegistry(defaultParsers().filter((p) => p.name !== "hwp"));
+    expect(registry.get("hwp")).toBeUndefined();
     const hwp: Parser = { name: "hwp", formats: ["hwp"], parse: async () => ({ blocks: [] }) };
     registry.register(hwp);
     expect(registry.get("hwp")).toBe(hwp);

@@ -7,6 +7,7 @@ import { ParseError, type Parser, type SourceFormat } from "../types.js";
 import { csvParser } from "./csv.js";
 import { docxParser } from "./docx.js";
 import { htmlParser } from "./html.js";
+import { hwpParser } from "./hwp.js";
 import { imageParser } from "./image.js";
 import { jsonParser } from "./json.js";
 import { pdfParser } from "./pdf.js";
@@ -43,8 +44,8 @@ export function createParserRegistry(parsers: readonly Parser[] = []): ParserReg
 
 /**
  * The parsers this build ships: txt (also Markdown), json, csv/tsv, html, pdf,
- * images (png, jpg, tiff, webp, gif, bmp, heif, ico, svg), docx, pptx and xlsx.
- * Every DocumentType of CONTRACT.md §3 but hwp.
+ * images (png, jpg, tiff, webp, gif, bmp, heif, ico, svg), docx, pptx, xlsx
+ * and hwp (HWP 5 and HWPX). Every DocumentType of CONTRACT.md §3.
  */
 export function defaultParsers(): Parser[] {
   return [
@@ -57,6 +58,7 @@ export function defaultParsers(): Parser[] {
     docxParser,
     pptxParser,
     xlsxParser,
+    hwpParser,
   ];
 }
 
