@@ -105,7 +105,12 @@ function clampSpan(span: number): number {
   return Number.isFinite(span) && span >= 1 ? Math.min(Math.floor(span), 0xffff) : 1;
 }
 
-/** Counts extracted characters against the limit while a reader works, so a bomb stops early. */
+/**
+ * Counts extracted characters against the limit while a reader works, so a
+ * bomb stops early instead of after every string has been built.
+ *
+ * @example const budget = new TextBudget(limits.maxChars); budget.add(text.length); // LIMIT_EXCEEDED past the limit
+ */
 export class TextBudget {
   private used = 0;
   constructor(private readonly maxChars: number) {}

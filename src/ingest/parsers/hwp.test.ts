@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { deflateSync } from "fflate";
+import { deflateSync, zlibSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import {
   buildHwp,
@@ -38,6 +38,8 @@ import {
 import { hwpParser } from "./hwp.js";
 
 const DOCS = path.resolve(import.meta.dirname, "../../../../shared/eval/documents");
+
+const concatBytes = (parts: readonly Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
 function parse(bytes: Uint8Array, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedDocument> {
   return hwpParser.parse(bytes, { fileName: "문서.hwp", format: "hwp", limits });
@@ -221,6 +223,18 @@ describe("hwpParser: HWP 5 binary documents", () => {
     });
     expect((await parse(bytes)).blocks).toEqual([
       { kind: "table", header: ["h1", "h2"], rows: [["v1", "v2"]] },
+    ]);
+  });
+
+  it("also accepts zlib-wrapped section streams (third-party writers)", async () => {
+    const records = [...para(0, "zlib 스트림"), ...para(0, "둘째 문단")];
+    const bytes = writeCfb([
+      { path: "FileHeader", data: fileHeader(FLAGS.COMPRESSED) },
+      { path: "BodyText/Section0", data: zlibSync(concatBytes(records)) },
+    ]);
+    expect((await parse(bytes)).blocks).toEqual([
+      { kind: "text", role: "paragraph", text: "zlib 스트림" },
+      { kind: "text", role: "paragraph", text: "둘째 문단" },
     ]);
   });
 
