@@ -17,7 +17,7 @@ import { newUuid } from "../../src/core/ids.js";
 import { countTokens } from "../../src/ingest/chunk/index.js";
 import { sentenceSpans } from "../../src/ingest/chunk/segment.js";
 import { stopwordsFor } from "../../src/ingest/enrich/stopwords.js";
-import { chunkIdPrefix } from "../../src/ingest/pipeline.js";
+import { chunkIdPrefix, storedChunks } from "../../src/ingest/pipeline.js";
 import { processDocument } from "../../src/ingest/process.js";
 import { DEFAULT_PARSE_LIMITS } from "../../src/ingest/types.js";
 import { blobKeys, HostedUrls } from "../../src/ingest/urls.js";
@@ -25,7 +25,7 @@ import { createThreadedEmbedder, type Embedder, type EmbedderSpec } from "../../
 import { embeddingSetup } from "../../src/search/embedding.js";
 import { ensureBootstrapAccount } from "../../src/services/accounts.js";
 import { hashApiKey } from "../../src/services/api-keys.js";
-import type { DocumentRecord, NewDocument, StoredChunk } from "../../src/store/contracts/document-store.js";
+import type { DocumentRecord, NewDocument } from "../../src/store/contracts/document-store.js";
 import { createStores, databasePath, type Stores } from "../../src/store/index.js";
 import { SCIFACT_DIR } from "../retrieval/scifact.js";
 
@@ -472,16 +472,7 @@ async function writeBatch(
       chunks: result.xray.chunks.map((chunk, index) => ({ ...chunk, chunk: `${prefix}-${index}` })),
     };
     await stores.blobs.put(blobKeys.xray(d.id), JSON.stringify(xray));
-    const chunks: StoredChunk[] = xray.chunks.map((chunk, index) => ({
-      index,
-      chunkId: chunk.chunk,
-      contentType: chunk.contentType[0],
-      pageNumbers: chunk.pageNumbers,
-      text: chunk.text,
-      suggestedText: chunk.suggestedText,
-      sectionSummary: chunk.sectionSummary,
-      data: chunk as unknown as Record<string, unknown>,
-    }));
+    const chunks = storedChunks(xray);
     const completed = await stores.documents.completeDocument(
       d.id,
       {

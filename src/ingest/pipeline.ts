@@ -327,16 +327,7 @@ export class IngestPipeline {
     // Stage 5: index — the document's own X-Ray and chunks, then complete (atomically, unless cancelled).
     const xray = this.#documentXRay(document, artifact.xray);
     await blobs.put(blobKeys.xray(document.id), JSON.stringify(xray));
-    const chunks: StoredChunk[] = xray.chunks.map((chunk, index) => ({
-      index,
-      chunkId: chunk.chunk,
-      contentType: chunk.contentType[0],
-      pageNumbers: chunk.pageNumbers,
-      text: chunk.text,
-      suggestedText: chunk.suggestedText,
-      sectionSummary: chunk.sectionSummary,
-      data: { ...chunk, ...chunkPageRefs(chunk, xray.documentPages) } as unknown as Record<string, unknown>,
-    }));
+    const chunks = storedChunks(xray);
     const completed = await documents.completeDocument(
       document.id,
       {
@@ -557,6 +548,26 @@ function embeddingText(text: string, suggestedText: string): string {
 
 /** Chunk-id prefix of cached artifacts; replaced by each document's own prefix. */
 const ARTIFACT_PREFIX = "000000";
+
+/**
+ * The rows a document's X-Ray chunks are indexed as: the searchable fields,
+ * and the whole X-Ray chunk plus the page images it touches (§2.4 `pages[]`,
+ * `pageImages`) as data for search results.
+ *
+ * @example await documents.completeDocument(id, fields, storedChunks(xray), indexFields, vectors);
+ */
+export function storedChunks(xray: Pick<XRay, "chunks" | "documentPages">): StoredChunk[] {
+  return xray.chunks.map((chunk, index) => ({
+    index,
+    chunkId: chunk.chunk,
+    contentType: chunk.contentType[0],
+    pageNumbers: chunk.pageNumbers,
+    text: chunk.text,
+    suggestedText: chunk.suggestedText,
+    sectionSummary: chunk.sectionSummary,
+    data: { ...chunk, ...chunkPageRefs(chunk, xray.documentPages) } as unknown as Record<string, unknown>,
+  }));
+}
 
 async function readArtifact(
   blobs: BlobStore,
