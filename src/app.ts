@@ -81,7 +81,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const logger = app.log;
-  if (stores.vectorProblem) logger.warn(stores.vectorProblem);
   const embedder =
     embedding && stores.vectors
       ? new LazyEmbedder(embedding, logger.child({ component: "embedder" }))

@@ -274,7 +274,7 @@ export async function buildCorpus(options: BuildOptions): Promise<BuildResult> {
   if (!setup) throw new Error("the benchmark needs an embedder (OPENGROUND_EMBEDDER must not be none)");
   fs.mkdirSync(config.dataDir, { recursive: true });
   const stores = createStores(config, setup.model);
-  if (!stores.vectors) throw new Error(stores.vectorProblem ?? "sqlite-vec is not available");
+  if (!stores.vectors) throw new Error("the stores have no vector index");
   let embedders: Embedder[] = [];
   try {
     let marker = readMarker(config.dataDir);

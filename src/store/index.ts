@@ -12,7 +12,7 @@ import { SqliteDocumentStore } from "./sqlite/document-store.js";
 import { SqliteJobQueue } from "./sqlite/job-queue.js";
 import { SqliteMetadataStore } from "./sqlite/metadata-store.js";
 import { SqliteSearchIndex } from "./sqlite/search-index.js";
-import { loadVectorExtension, SqliteVectorIndex, vectorTableName } from "./sqlite/vector-index.js";
+import { SqliteVectorIndex } from "./sqlite/vector-index.js";
 
 export interface Stores {
   readonly metadata: MetadataStore;
@@ -20,10 +20,8 @@ export interface Stores {
   readonly queue: JobQueue;
   readonly blobs: BlobStore;
   readonly search: SearchIndex;
-  /** Dense retrieval, when a vector model is configured and sqlite-vec loads. */
+  /** Dense retrieval, when a vector model is configured. */
   readonly vectors: VectorIndex | undefined;
-  /** Why there is no vector index although a model is configured. */
-  readonly vectorProblem: string | undefined;
   close(): Promise<void>;
 }
 
@@ -36,21 +34,12 @@ export function databasePath(config: Pick<Config, "dataDir">): string {
 export function createStores(config: Pick<Config, "dataDir">, vectorModel?: VectorModel): Stores {
   const db = openDatabase(databasePath(config));
   const metadata = new SqliteMetadataStore(db);
-  let vectors: SqliteVectorIndex | undefined;
-  let vectorProblem: string | undefined;
-  if (vectorModel) {
-    if (loadVectorExtension(db)) vectors = new SqliteVectorIndex(db, vectorModel);
-    else vectorProblem = "sqlite-vec could not be loaded on this platform; search runs lexical only";
-  }
-  const documents = new SqliteDocumentStore(
-    db,
-    vectors ? vectorTableName(vectorModel as VectorModel) : undefined,
-  );
+  const vectors = vectorModel ? new SqliteVectorIndex(db, vectorModel) : undefined;
+  const documents = new SqliteDocumentStore(db, vectors?.tables);
   return {
     metadata,
     documents,
     vectors,
-    vectorProblem,
     search: new SqliteSearchIndex(db, documents),
     queue: new SqliteJobQueue(db),
     blobs: new FsBlobStore(path.join(config.dataDir, "files")),

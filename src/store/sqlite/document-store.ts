@@ -18,7 +18,7 @@ import type {
 import type { NewJob } from "../contracts/job-queue.js";
 import type { SqliteDatabase } from "./database.js";
 import { insertJobs } from "./job-queue.js";
-import { insertVectors } from "./vector-index.js";
+import { insertVectors, type VectorTables } from "./vector-index.js";
 
 interface DocumentRow {
   id: string;
@@ -173,12 +173,12 @@ export function chunkData(row: {
 /** {@link DocumentStore} on the embedded SQLite database (same file as the job queue). */
 export class SqliteDocumentStore implements DocumentStore {
   readonly #db: SqliteDatabase;
-  readonly #vectorTable: string | undefined;
+  readonly #vectorTables: VectorTables | undefined;
 
-  /** @param vectorTable the vec0 table chunk vectors go to (see vector-index.ts), if any */
-  constructor(db: SqliteDatabase, vectorTable?: string) {
+  /** @param vectorTables the tables chunk vectors go to (see vector-index.ts), if any */
+  constructor(db: SqliteDatabase, vectorTables?: VectorTables) {
     this.#db = db;
-    this.#vectorTable = vectorTable;
+    this.#vectorTables = vectorTables;
   }
 
   #insertProcess(accountId: string, process: NewProcess, now: string): ProcessRecord {
@@ -640,8 +640,8 @@ export class SqliteDocumentStore implements DocumentStore {
           const vector = vectors?.[c.index];
           if (vector) vectorRows.push({ rowid: lastInsertRowid, vector });
         }
-        if (this.#vectorTable && vectorRows.length > 0) {
-          insertVectors(this.#db, this.#vectorTable, row.bucket_id, vectorRows);
+        if (this.#vectorTables && vectorRows.length > 0) {
+          insertVectors(this.#db, this.#vectorTables, row.bucket_id, vectorRows);
         }
         this.#db
           .prepare(

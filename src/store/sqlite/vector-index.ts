@@ -5,58 +5,411 @@ import type { SqliteDatabase } from "./database.js";
 const require = createRequire(import.meta.url);
 
 /**
- * Load sqlite-vec (its prebuilt binary ships inside the npm package) into a
- * connection. Returns false when it cannot load on this platform: search then
- * runs lexical only, and says so in the health report.
+ * Dense retrieval in plain SQLite tables, in two stages:
+ *
+ * 1. **Sketch scan.** Every vector also has a sign-bit sketch (one bit per
+ *    dimension: 48 bytes for 384 dimensions, 32× smaller than float32). Sketches
+ *    are packed in blocks of {@link BLOCK_SLOTS} per bucket, so a bucket of
+ *    100,000 chunks is ~200 rows and ~5 MB to read; the Hamming distance of
+ *    each to the query's sketch is a handful of 16-bit table lookups.
+ * 2. **Exact rescoring.** The {@link candidatesFor} nearest by Hamming distance
+ *    are looked up by rowid and scored by the exact cosine of their float32
+ *    vectors; the best k are returned.
+ *
+ * Why not sqlite-vec's vec0 (used before): its exact float KNN reads all 150 MB
+ * of a 100k-chunk bucket per query (≈ 120 ms on 2 cores), its bit-vector KNN
+ * slows down sharply beyond k ≈ 200, and its point lookups (for rescoring and
+ * the ranker's cosines) cost ≈ 100 µs each. No library on npm offers a
+ * disk-backed, filterable-by-bucket ANN index for SQLite, hence this module.
+ *
+ * Sign bits are taken relative to a fixed centre per model ({@link CENTRE_SAMPLE}),
+ * because the embeddings of a sentence model share a common direction: without
+ * it most bits agree for every text and the sketch separates little.
+ *
+ * Vectors are stored L2-normalised, so a cosine is a dot product divided by the
+ * query's norm. A deleted chunk's vector row goes with it (trigger), and its
+ * sketch slot is marked dead in the same statement; blocks that are mostly dead
+ * are rewritten when their bucket next receives vectors.
  */
-export function loadVectorExtension(db: SqliteDatabase): boolean {
-  try {
-    const sqliteVec = require("sqlite-vec") as { load(db: SqliteDatabase): void };
-    sqliteVec.load(db);
-    return true;
-  } catch {
-    return false;
-  }
+
+/** Sketch slots per block row. */
+export const BLOCK_SLOTS = 512;
+
+/** How many sketch-nearest chunks are rescored exactly for a top-k query. */
+export function candidatesFor(k: number): number {
+  return Math.max(1000, k * 5);
 }
 
-/** The vec0 table of a model: one per model, so vectors of different models never mix. */
-export function vectorTableName(model: VectorModel): string {
+/** Tables of one model's vectors: vectors of different models never mix. */
+export interface VectorTables {
+  /** rowid (= the chunk's rowid), bucket_id, block_id, slot, embedding (float32, unit norm). */
+  readonly vectors: string;
+  /** Sketch blocks: id, bucket_id, size, dead, rowids (float64 LE), bits (uint32 LE), alive ('1'/'0' per slot). */
+  readonly sketches: string;
+}
+
+export function vectorTables(model: VectorModel): VectorTables {
+  const base = `${model.id.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_${model.dimensions}`;
+  return { vectors: `vectors_${base}`, sketches: `vector_sketches_${base}` };
+}
+
+/** The vec0 table of earlier versions (migrated away by {@link ensureVectorTables}). */
+function legacyTableName(model: VectorModel): string {
   return `vec_${model.id.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_${model.dimensions}`;
 }
 
-/**
- * Create the model's vec0 table (partitioned by bucket, cosine distance) and
- * the trigger that drops a chunk's vector with the chunk.
- */
-export function ensureVectorTable(db: SqliteDatabase, model: VectorModel): string {
-  const table = vectorTableName(model);
+/** Create the model's tables and triggers (idempotent), migrating a legacy vec0 table. */
+export function ensureVectorTables(db: SqliteDatabase, model: VectorModel): VectorTables {
   if (!Number.isInteger(model.dimensions) || model.dimensions < 1 || model.dimensions > 8192) {
     throw new Error(`invalid vector dimensions ${model.dimensions}`);
   }
+  const t = vectorTables(model);
   db.exec(`
-    CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING vec0(
-      bucket_id integer partition key,
-      embedding float[${model.dimensions}] distance_metric=cosine
+    CREATE TABLE IF NOT EXISTS vector_centres (
+      tables TEXT PRIMARY KEY,
+      centre BLOB NOT NULL
     );
-    CREATE TRIGGER IF NOT EXISTS ${table}_delete AFTER DELETE ON chunks BEGIN
-      DELETE FROM ${table} WHERE rowid = OLD.rowid;
+    CREATE TABLE IF NOT EXISTS ${t.sketches} (
+      id INTEGER PRIMARY KEY,
+      bucket_id INTEGER NOT NULL,
+      size INTEGER NOT NULL,
+      dead INTEGER NOT NULL DEFAULT 0,
+      rowids BLOB NOT NULL,
+      bits BLOB NOT NULL,
+      alive TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ${t.sketches}_by_bucket ON ${t.sketches}(bucket_id, id);
+    CREATE TABLE IF NOT EXISTS ${t.vectors} (
+      rowid INTEGER PRIMARY KEY,
+      bucket_id INTEGER NOT NULL,
+      block_id INTEGER NOT NULL,
+      slot INTEGER NOT NULL,
+      embedding BLOB NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ${t.vectors}_by_block ON ${t.vectors}(block_id, slot);
+    CREATE TRIGGER IF NOT EXISTS ${t.vectors}_chunk_delete AFTER DELETE ON chunks BEGIN
+      DELETE FROM ${t.vectors} WHERE rowid = OLD.rowid;
+    END;
+    CREATE TRIGGER IF NOT EXISTS ${t.vectors}_delete AFTER DELETE ON ${t.vectors} BEGIN
+      UPDATE ${t.sketches}
+        SET alive = substr(alive, 1, OLD.slot) || '0' || substr(alive, OLD.slot + 2), dead = dead + 1
+        WHERE id = OLD.block_id;
     END;
   `);
-  return table;
+  migrateLegacy(db, model, t);
+  return t;
 }
 
-const asBlob = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+/**
+ * Earlier versions kept vectors in a sqlite-vec vec0 table; copy them over once
+ * (sqlite-vec is needed to read it) and drop it with its trigger. If sqlite-vec
+ * cannot load, the trigger is still dropped (it would break every chunk delete)
+ * and the old vectors are left in place, unused.
+ */
+function migrateLegacy(db: SqliteDatabase, model: VectorModel, tables: VectorTables): void {
+  const legacy = legacyTableName(model);
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(legacy);
+  if (!exists) return;
+  db.exec(`DROP TRIGGER IF EXISTS ${legacy}_delete`);
+  try {
+    (require("sqlite-vec") as { load(db: SqliteDatabase): void }).load(db);
+  } catch {
+    return;
+  }
+  db.transaction(() => {
+    const rows = db
+      .prepare(`SELECT rowid, bucket_id, embedding FROM ${legacy} ORDER BY bucket_id, rowid`)
+      .all() as { rowid: number; bucket_id: number; embedding: Buffer }[];
+    const byBucket = new Map<number, { rowid: number; vector: Float32Array }[]>();
+    for (const row of rows) {
+      const list = byBucket.get(row.bucket_id) ?? [];
+      list.push({ rowid: row.rowid, vector: toFloat32(row.embedding, model.dimensions) });
+      byBucket.set(row.bucket_id, list);
+    }
+    for (const [bucketId, entries] of byBucket) insertVectors(db, tables, bucketId, entries);
+    db.exec(`DROP TABLE ${legacy}`);
+  })();
+}
 
-/** {@link VectorIndex} on sqlite-vec: exact KNN inside each bucket partition, in C. */
+/** A float32 view of a blob (copied when SQLite's buffer is not 4-byte aligned). */
+function toFloat32(blob: Buffer, dimensions: number): Float32Array {
+  if (blob.byteLength !== dimensions * 4) {
+    throw new Error(`stored vector has ${blob.byteLength} bytes, expected ${dimensions * 4}`);
+  }
+  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, dimensions);
+  return new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+}
+
+function toUint32(blob: Buffer): Uint32Array {
+  if (blob.byteOffset % 4 === 0) return new Uint32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+  return new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+}
+
+function toFloat64(blob: Buffer): Float64Array {
+  if (blob.byteOffset % 8 === 0) return new Float64Array(blob.buffer, blob.byteOffset, blob.byteLength / 8);
+  return new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+}
+
+const asBlob = (array: Float32Array | Float64Array | Uint32Array) =>
+  Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
+/** Bits set in every 16-bit value. */
+const POPCOUNT16 = (() => {
+  const table = new Uint8Array(65536);
+  for (let i = 1; i < 65536; i++) table[i] = (table[i >> 1] as number) + (i & 1);
+  return table;
+})();
+
+/** Unit-norm copy of a vector (zero stays zero). */
+function normalised(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += (vector[i] as number) ** 2;
+  const norm = Math.sqrt(sum);
+  const out = new Float32Array(vector.length);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) out[i] = (vector[i] as number) / norm;
+  return out;
+}
+
+/** The sign-bit sketch of a vector relative to the centre, into `out` at `offset` (words of 32 bits). */
+function sketchInto(vector: Float32Array, centre: Float32Array, out: Uint32Array, offset: number): void {
+  const words = Math.ceil(vector.length / 32);
+  for (let w = 0; w < words; w++) out[offset + w] = 0;
+  for (let d = 0; d < vector.length; d++) {
+    if ((vector[d] as number) > (centre[d] as number)) {
+      out[offset + (d >> 5)] = (out[offset + (d >> 5)] as number) | (1 << (d & 31));
+    }
+  }
+}
+
+/**
+ * A model's sketch centre is set once it has this many vectors: the mean of all
+ * of them. Below that, every entry is a rescoring candidate anyway
+ * ({@link candidatesFor} ≥ 1000), so sketches are not used.
+ */
+export const CENTRE_SAMPLE = 256;
+
+/** The model's stored sketch centre, if it is set. */
+function storedCentre(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  dimensions: number,
+): Float32Array | undefined {
+  const row = db.prepare("SELECT centre FROM vector_centres WHERE tables = ?").get(tables.vectors) as
+    | { centre: Buffer }
+    | undefined;
+  return row ? Float32Array.from(toFloat32(row.centre, dimensions)) : undefined;
+}
+
+/**
+ * The centre to sketch new vectors with: the stored one; or, when the model
+ * reaches {@link CENTRE_SAMPLE} vectors with these, the mean of all of them —
+ * stored, and every existing sketch is rewritten with it; else zero.
+ */
+function centreFor(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  dimensions: number,
+  incoming: readonly Float32Array[],
+): Float32Array {
+  const stored = storedCentre(db, tables, dimensions);
+  if (stored) return stored;
+  const existing = (db.prepare(`SELECT count(*) AS n FROM ${tables.vectors}`).get() as { n: number }).n;
+  if (existing + incoming.length < CENTRE_SAMPLE) return new Float32Array(dimensions);
+  const centre = new Float32Array(dimensions);
+  const total = existing + incoming.length;
+  const add = (vector: Float32Array) => {
+    for (let d = 0; d < dimensions; d++) centre[d] = (centre[d] as number) + (vector[d] as number) / total;
+  };
+  for (const row of db.prepare(`SELECT embedding FROM ${tables.vectors}`).raw().iterate() as IterableIterator<
+    [Buffer]
+  >) {
+    add(toFloat32(row[0], dimensions));
+  }
+  for (const vector of incoming) add(vector);
+  db.prepare("INSERT INTO vector_centres (tables, centre) VALUES (?, ?)").run(tables.vectors, asBlob(centre));
+  const words = Math.ceil(dimensions / 32);
+  const blocks = db.prepare(`SELECT id FROM ${tables.sketches}`).all() as { id: number }[];
+  for (const { id } of blocks) rewriteBlock(db, tables, id, centre, words);
+  return centre;
+}
+
+interface Block {
+  id: number;
+  size: number;
+  dead: number;
+  rowids: Float64Array;
+  bits: Uint32Array;
+  alive: string;
+}
+
+/**
+ * Write the vectors of chunks of one bucket (inside the caller's transaction):
+ * the float32 rows, and their sketches appended to the bucket's open block.
+ * Blocks of the bucket that are at least half dead are compacted first.
+ */
+export function insertVectors(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  bucketId: number,
+  entries: readonly { readonly rowid: number | bigint; readonly vector: Float32Array }[],
+): void {
+  if (entries.length === 0) return;
+  const dimensions = entries[0]?.vector.length ?? 0;
+  const words = Math.ceil(dimensions / 32);
+  const unit = entries.map((e) => normalised(e.vector));
+  const centre = centreFor(db, tables, dimensions, unit);
+  compactBucket(db, tables, bucketId, centre, words);
+
+  // Replacing a chunk's vector: drop the old row first (its slot goes dead).
+  const remove = db.prepare(`DELETE FROM ${tables.vectors} WHERE rowid = ?`);
+  for (const entry of entries) remove.run(BigInt(entry.rowid));
+
+  const insertRow = db.prepare(
+    `INSERT INTO ${tables.vectors} (rowid, bucket_id, block_id, slot, embedding) VALUES (?, ?, ?, ?, ?)`,
+  );
+  let block = openBlock(db, tables, bucketId);
+  let start = 0;
+  while (start < entries.length) {
+    if (!block || block.size >= BLOCK_SLOTS) block = newBlock(db, tables, bucketId);
+    const take = Math.min(BLOCK_SLOTS - block.size, entries.length - start);
+    const rowids = new Float64Array(block.size + take);
+    rowids.set(block.rowids.subarray(0, block.size));
+    const bits = new Uint32Array((block.size + take) * words);
+    bits.set(block.bits.subarray(0, block.size * words));
+    for (let i = 0; i < take; i++) {
+      const slot = block.size + i;
+      const entry = entries[start + i] as { rowid: number | bigint };
+      const vector = unit[start + i] as Float32Array;
+      rowids[slot] = Number(entry.rowid);
+      sketchInto(vector, centre, bits, slot * words);
+      insertRow.run(BigInt(entry.rowid), BigInt(bucketId), block.id, slot, asBlob(vector));
+    }
+    block = {
+      id: block.id,
+      size: block.size + take,
+      dead: block.dead,
+      rowids,
+      bits,
+      alive: block.alive + "1".repeat(take),
+    };
+    db.prepare(`UPDATE ${tables.sketches} SET size = ?, rowids = ?, bits = ?, alive = ? WHERE id = ?`).run(
+      block.size,
+      asBlob(block.rowids),
+      asBlob(block.bits),
+      block.alive,
+      block.id,
+    );
+    start += take;
+  }
+}
+
+function readBlock(row: {
+  id: number;
+  size: number;
+  dead: number;
+  rowids: Buffer;
+  bits: Buffer;
+  alive: string;
+}): Block {
+  return {
+    id: row.id,
+    size: row.size,
+    dead: row.dead,
+    rowids: toFloat64(row.rowids),
+    bits: toUint32(row.bits),
+    alive: row.alive,
+  };
+}
+
+/** The bucket's newest block, if it has room. */
+function openBlock(db: SqliteDatabase, tables: VectorTables, bucketId: number): Block | undefined {
+  const row = db
+    .prepare(
+      `SELECT id, size, dead, rowids, bits, alive FROM ${tables.sketches} WHERE bucket_id = ? ORDER BY id DESC LIMIT 1`,
+    )
+    .get(bucketId) as Parameters<typeof readBlock>[0] | undefined;
+  return row && row.size < BLOCK_SLOTS ? readBlock(row) : undefined;
+}
+
+function newBlock(db: SqliteDatabase, tables: VectorTables, bucketId: number): Block {
+  const empty = Buffer.alloc(0);
+  const { lastInsertRowid } = db
+    .prepare(
+      `INSERT INTO ${tables.sketches} (bucket_id, size, dead, rowids, bits, alive) VALUES (?, 0, 0, ?, ?, '')`,
+    )
+    .run(bucketId, empty, empty);
+  return {
+    id: Number(lastInsertRowid),
+    size: 0,
+    dead: 0,
+    rowids: new Float64Array(0),
+    bits: new Uint32Array(0),
+    alive: "",
+  };
+}
+
+/**
+ * Rewrite the bucket's blocks that are at least half dead with their live
+ * entries only (renumbering slots); drop blocks with none left.
+ */
+function compactBucket(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  bucketId: number,
+  centre: Float32Array,
+  words: number,
+): void {
+  const stale = db
+    .prepare(`SELECT id FROM ${tables.sketches} WHERE bucket_id = ? AND dead > 0 AND dead * 2 >= size`)
+    .all(bucketId) as { id: number }[];
+  for (const { id } of stale) rewriteBlock(db, tables, id, centre, words);
+}
+
+/** Rewrite a block from its live vectors (renumbering slots); drop it when none is left. */
+function rewriteBlock(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  id: number,
+  centre: Float32Array,
+  words: number,
+): void {
+  const live = db
+    .prepare(`SELECT rowid, embedding FROM ${tables.vectors} WHERE block_id = ? ORDER BY slot`)
+    .all(id) as { rowid: number; embedding: Buffer }[];
+  if (live.length === 0) {
+    db.prepare(`DELETE FROM ${tables.sketches} WHERE id = ?`).run(id);
+    return;
+  }
+  const rowids = new Float64Array(live.length);
+  const bits = new Uint32Array(live.length * words);
+  const setSlot = db.prepare(`UPDATE ${tables.vectors} SET slot = ? WHERE rowid = ?`);
+  live.forEach((row, slot) => {
+    rowids[slot] = row.rowid;
+    sketchInto(toFloat32(row.embedding, centre.length), centre, bits, slot * words);
+    setSlot.run(slot, row.rowid);
+  });
+  db.prepare(
+    `UPDATE ${tables.sketches} SET size = ?, dead = 0, rowids = ?, bits = ?, alive = ? WHERE id = ?`,
+  ).run(live.length, asBlob(rowids), asBlob(bits), "1".repeat(live.length), id);
+}
+
+/** {@link VectorIndex} on the sketch blocks and float32 rows of {@link insertVectors}. */
 export class SqliteVectorIndex implements VectorIndex {
   readonly model: VectorModel;
   readonly #db: SqliteDatabase;
-  readonly #table: string;
+  readonly #tables: VectorTables;
+  readonly #words: number;
+  #centre: Float32Array | undefined;
 
   constructor(db: SqliteDatabase, model: VectorModel) {
     this.#db = db;
     this.model = model;
-    this.#table = ensureVectorTable(db, model);
+    this.#tables = ensureVectorTables(db, model);
+    this.#words = Math.ceil(model.dimensions / 32);
+  }
+
+  get tables(): VectorTables {
+    return this.#tables;
   }
 
   async nearestInBuckets(
@@ -64,41 +417,103 @@ export class SqliteVectorIndex implements VectorIndex {
     bucketIds: readonly number[],
     k: number,
   ): Promise<readonly VectorHit[]> {
-    const statement = this.#db.prepare(
-      `SELECT rowid, distance FROM ${this.#table} WHERE embedding MATCH ? AND k = ? AND bucket_id = ?`,
-    );
-    const hits: VectorHit[] = [];
-    for (const bucketId of bucketIds) {
-      const rows = statement.all(asBlob(vector), Math.min(k, 4096), bucketId) as {
-        rowid: number;
-        distance: number;
-      }[];
-      for (const row of rows) hits.push({ rowid: row.rowid, similarity: 1 - row.distance });
-    }
-    return hits.sort((a, b) => b.similarity - a.similarity || a.rowid - b.rowid).slice(0, k);
+    if (k <= 0 || bucketIds.length === 0) return [];
+    const candidates = this.#sketchNearest(vector, bucketIds, candidatesFor(k));
+    const similarities = await this.similarities(vector, candidates);
+    return [...similarities]
+      .map(([rowid, similarity]) => ({ rowid, similarity }))
+      .sort((a, b) => b.similarity - a.similarity || a.rowid - b.rowid)
+      .slice(0, k);
   }
 
   async similarities(vector: Float32Array, rowids: readonly number[]): Promise<ReadonlyMap<number, number>> {
     const out = new Map<number, number>();
     if (rowids.length === 0) return out;
+    const query = normalised(vector);
+    const dimensions = this.model.dimensions;
     const rows = this.#db
       .prepare(
-        `SELECT rowid, vec_distance_cosine(embedding, ?) AS distance FROM ${this.#table}
-         WHERE rowid IN (SELECT value FROM json_each(?))`,
+        `SELECT rowid, embedding FROM ${this.#tables.vectors} WHERE rowid IN (SELECT value FROM json_each(?))`,
       )
-      .all(asBlob(vector), JSON.stringify(rowids)) as { rowid: number; distance: number }[];
-    for (const row of rows) out.set(row.rowid, 1 - row.distance);
+      .raw()
+      .all(JSON.stringify(rowids)) as [number, Buffer][];
+    for (const [rowid, blob] of rows) {
+      const stored = toFloat32(blob, dimensions);
+      let sum = 0;
+      for (let d = 0; d < dimensions; d++) sum += (stored[d] as number) * (query[d] as number);
+      out.set(rowid, sum);
+    }
     return out;
   }
-}
 
-/** Write the vectors of a document's chunks (inside the caller's transaction). */
-export function insertVectors(
-  db: SqliteDatabase,
-  table: string,
-  bucketId: number,
-  entries: readonly { readonly rowid: number | bigint; readonly vector: Float32Array }[],
-): void {
-  const insert = db.prepare(`INSERT OR REPLACE INTO ${table} (rowid, bucket_id, embedding) VALUES (?, ?, ?)`);
-  for (const entry of entries) insert.run(BigInt(entry.rowid), BigInt(bucketId), asBlob(entry.vector));
+  /** Rowids of the `limit` live entries nearest to the query by sketch Hamming distance. */
+  #sketchNearest(vector: Float32Array, bucketIds: readonly number[], limit: number): number[] {
+    const words = this.#words;
+    const centre = this.#centreForQuery();
+    const query = new Uint32Array(words);
+    sketchInto(normalised(vector), centre, query, 0);
+    // Distances of every live entry; then the `limit` smallest by a histogram (distances ≤ bits).
+    const histogram = new Uint32Array(this.model.dimensions + 1);
+    let distances = new Uint16Array(4096);
+    let rowids = new Float64Array(4096);
+    let count = 0;
+    const statement = this.#db
+      .prepare(`SELECT rowids, bits, alive, size FROM ${this.#tables.sketches} WHERE bucket_id = ?`)
+      .raw();
+    for (const bucketId of bucketIds) {
+      for (const row of statement.iterate(bucketId) as IterableIterator<[Buffer, Buffer, string, number]>) {
+        const [rowidBlob, bitBlob, alive, size] = row;
+        const blockRowids = toFloat64(rowidBlob);
+        const bits = toUint32(bitBlob);
+        if (count + size > distances.length) {
+          const grown = Math.max(distances.length * 2, count + size);
+          const d = new Uint16Array(grown);
+          d.set(distances.subarray(0, count));
+          distances = d;
+          const r = new Float64Array(grown);
+          r.set(rowids.subarray(0, count));
+          rowids = r;
+        }
+        for (let slot = 0, offset = 0; slot < size; slot++, offset += words) {
+          if (alive.charCodeAt(slot) !== 49) continue; // "1"
+          let h = 0;
+          for (let w = 0; w < words; w++) {
+            const x = ((bits[offset + w] as number) ^ (query[w] as number)) >>> 0;
+            h += (POPCOUNT16[x & 0xffff] as number) + (POPCOUNT16[x >>> 16] as number);
+          }
+          distances[count] = h;
+          rowids[count] = blockRowids[slot] as number;
+          histogram[h] = (histogram[h] as number) + 1;
+          count++;
+        }
+      }
+    }
+    if (count <= limit) return Array.from(rowids.subarray(0, count));
+    // The largest distance still inside the limit; entries at it are taken in scan order.
+    let threshold = 0;
+    let below = 0;
+    while (threshold < histogram.length && below + (histogram[threshold] as number) < limit) {
+      below += histogram[threshold] as number;
+      threshold++;
+    }
+    let atThreshold = limit - below;
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const h = distances[i] as number;
+      if (h < threshold) out.push(rowids[i] as number);
+      else if (h === threshold && atThreshold > 0) {
+        out.push(rowids[i] as number);
+        atThreshold--;
+      }
+    }
+    return out;
+  }
+
+  /** The centre, once the model has one (it never changes after it is set); zero before. */
+  #centreForQuery(): Float32Array {
+    if (this.#centre) return this.#centre;
+    const stored = storedCentre(this.#db, this.#tables, this.model.dimensions);
+    if (stored) this.#centre = stored;
+    return stored ?? new Float32Array(this.model.dimensions);
+  }
 }
