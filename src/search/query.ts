@@ -114,3 +114,36 @@ export function toFtsExpression(terms: readonly QueryTerm[]): string | undefined
   if (terms.length === 0) return undefined;
   return terms.map(quoteTerm).join(" OR ");
 }
+
+/**
+ * Terms in more than this share of the indexed chunks are left out of the
+ * lexical arm's FTS5 query (default of `SearchServiceDeps.commonTermShare`).
+ * Their posting lists are most of what the query walks, while their IDF is
+ * near zero (FTS5's BM25 floors it at 1e-6 above half the index), so they
+ * barely move the ranking; the ranker still scores every term.
+ */
+export const COMMON_TERM_SHARE = 0.2;
+
+/**
+ * The terms the lexical arm searches: those in at most `share` of the index,
+ * or the rarest one (query order breaks ties) when every term is more common.
+ *
+ * @param frequencies index-wide document frequency of each term
+ * @param size indexed chunks
+ * @example selectLexicalTerms([a, b], [10, 900], 1000, 0.2) → [a]
+ */
+export function selectLexicalTerms(
+  terms: readonly QueryTerm[],
+  frequencies: readonly number[],
+  size: number,
+  share: number = COMMON_TERM_SHARE,
+): QueryTerm[] {
+  if (terms.length === 0 || size <= 0 || !(share < 1)) return [...terms];
+  const kept = terms.filter((_, i) => (frequencies[i] ?? 0) <= share * size);
+  if (kept.length > 0) return kept;
+  let rarest = 0;
+  terms.forEach((_, i) => {
+    if ((frequencies[i] ?? 0) < (frequencies[rarest] ?? 0)) rarest = i;
+  });
+  return [terms[rarest] as QueryTerm];
+}

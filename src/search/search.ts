@@ -18,6 +18,7 @@ import {
   type QueryTerm,
   queryTerms,
   quoteTerm,
+  selectLexicalTerms,
   toFtsExpression,
 } from "./query.js";
 
@@ -65,6 +66,11 @@ export interface SearchServiceDeps {
   };
   /** Global weights of the ranker (see {@link DEFAULT_WEIGHTS}). */
   readonly weights?: Partial<RankerWeights>;
+  /**
+   * Terms in more than this share of the index are left out of the lexical
+   * arm's query (default {@link COMMON_TERM_SHARE}; 1 keeps every term).
+   */
+  readonly commonTermShare?: number;
 }
 
 /**
@@ -145,7 +151,8 @@ export class SearchService {
     const parsed = await time("parse", () => this.#parse(request.accountId, request.query, restriction));
     const terms = parsed.terms;
     const mode = request.mode ?? "hybrid";
-    const expression = toFtsExpression(terms);
+    const expression =
+      mode === "dense" ? undefined : await time("select", () => this.#lexicalExpression(terms));
     if (stats.documents === 0 || (!expression && mode !== "dense")) {
       return { searchQuery: parsed.rewritten, hits: [], timings };
     }
@@ -371,6 +378,13 @@ export class SearchService {
     const looked = await this.#deps.dense?.vectors.similarities(dense.query, missing);
     for (const [rowid, similarity] of looked ?? []) known.set(rowid, similarity);
     return known;
+  }
+
+  /** The lexical arm's FTS expression: the query's terms that are not too common in the index. */
+  async #lexicalExpression(terms: readonly QueryTerm[]): Promise<string | undefined> {
+    if (terms.length <= 1) return toFtsExpression(terms);
+    const { size, frequencies } = await this.#deps.index.indexFrequencies(terms.map(quoteTerm));
+    return toFtsExpression(selectLexicalTerms(terms, frequencies, size, this.#deps.commonTermShare));
   }
 
   /** Parse the query; a long one is condensed to its rarest terms (document frequency from the index). */

@@ -75,6 +75,12 @@ export interface SearchIndex {
     terms: readonly string[],
     restriction: Restriction,
   ): Promise<number[]>;
+  /**
+   * Index-wide document frequency of each FTS term (every account's chunks),
+   * and the number of indexed chunks. Cheap; used only to choose which terms
+   * are worth walking, never in a score.
+   */
+  indexFrequencies(terms: readonly string[]): Promise<{ size: number; frequencies: number[] }>;
   chunksByRowid(rowids: readonly number[]): Promise<readonly IndexedChunk[]>;
   /** Rowids of the chunks of some documents, at most `limit`. */
   chunkRowids(documentIds: readonly string[], limit: number): Promise<readonly number[]>;

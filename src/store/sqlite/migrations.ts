@@ -254,4 +254,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX uploads_by_expiry ON uploads(expires);
     `,
   },
+  {
+    version: 6,
+    name: "full-text vocabulary and bucket statistics",
+    sql: `
+      -- Per-term document counts of the full-text index, read without walking posting lists
+      -- through the VM (search/analyze: document frequencies, the choice of lexical terms).
+      CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab(chunks_fts, row);
+      -- Covers the statistics of a searched bucket (count, chunks, latest update) without table reads.
+      CREATE INDEX documents_bucket_stats ON documents(bucket_id, status, account_id, chunk_count, updated);
+    `,
+  },
 ];

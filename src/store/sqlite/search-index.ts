@@ -18,6 +18,12 @@ import { type ChunkRow, type SqliteDocumentStore, toChunk } from "./document-sto
  */
 export const FIELD_WEIGHTS = [1.0, 0.4, 0.3, 1.2, 0.5] as const;
 
+/** The tokenizer of `chunks_fts` (migration 3); query terms are tokenized by FTS5 itself with it. */
+const FTS_TOKENIZER = "porter unicode61 remove_diacritics 2";
+
+/** Query terms whose index tokens are remembered (tokenizing is pure). */
+const TOKEN_CACHE_SIZE = 10_000;
+
 /** Rank-first probes ask for this many times the hits the scope's share predicts. */
 const PROBE_HEADROOM = 1.5;
 /** Beyond this probe, restricting first is cheaper (the scope is a small share of the index). */
@@ -28,16 +34,25 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #db: SqliteDatabase;
   readonly #documents: SqliteDocumentStore;
 
+  readonly #tokens = new Map<string, readonly string[]>();
+  #tokenizerReady = false;
+  #size: { version: string; chunks: number } | undefined;
+
   constructor(db: SqliteDatabase, documents: SqliteDocumentStore) {
     this.#db = db;
     this.#documents = documents;
+  }
+
+  async indexFrequencies(terms: readonly string[]): Promise<{ size: number; frequencies: number[] }> {
+    return { size: this.#indexSize(), frequencies: this.#vocabularyFrequencies(terms) };
   }
 
   async bucketStats(accountId: string, bucketIds: readonly number[]): Promise<CorpusStats> {
     const row = this.#db
       .prepare(
         `SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, coalesce(max(updated), '') AS latest
-         FROM documents WHERE account_id = ? AND status = 'complete' AND bucket_id IN (SELECT value FROM json_each(?))`,
+         FROM documents INDEXED BY documents_bucket_stats
+         WHERE account_id = ? AND status = 'complete' AND bucket_id IN (SELECT value FROM json_each(?))`,
       )
       .get(accountId, JSON.stringify(bucketIds)) as CorpusStats;
     return row;
@@ -136,8 +151,7 @@ export class SqliteSearchIndex implements SearchIndex {
     restriction: Restriction,
   ): Promise<number[]> {
     if (restriction.chunks !== undefined && restriction.chunks === this.#indexSize()) {
-      const count = this.#db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH @term");
-      return terms.map((term) => (count.get({ term }) as { n: number }).n);
+      return this.#vocabularyFrequencies(terms);
     }
     const byBuckets = restriction.bucketIds !== undefined;
     const statement = this.#db.prepare(
@@ -149,9 +163,79 @@ export class SqliteSearchIndex implements SearchIndex {
     return terms.map((term) => (statement.get({ term, accountId, ids }) as { n: number }).n);
   }
 
-  /** Rows of the full-text index (chunks exist only for complete documents). */
+  /**
+   * Rows of the full-text index (chunks exist only for complete documents),
+   * counted again only after a write (this connection's change count, or
+   * another connection's commit: PRAGMA data_version).
+   */
   #indexSize(): number {
-    return (this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n;
+    const version = `${this.#db.pragma("data_version", { simple: true })}:${
+      (this.#db.prepare("SELECT total_changes() AS n").get() as { n: number }).n
+    }`;
+    if (this.#size?.version !== version) {
+      const chunks = (this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n;
+      this.#size = { version, chunks };
+    }
+    return this.#size.chunks;
+  }
+
+  /**
+   * Index-wide document frequency of each FTS term from the fts5vocab table.
+   * A term that FTS5 tokenizes to several tokens (a CJK phrase) is counted by
+   * a MATCH instead.
+   */
+  #vocabularyFrequencies(terms: readonly string[]): number[] {
+    const tokens = this.#indexTokens(terms);
+    const vocabulary = this.#db.prepare("SELECT doc FROM chunks_fts_vocab WHERE term = ?").pluck();
+    const count = this.#db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?").pluck();
+    return terms.map((term, i) => {
+      const list = tokens[i] ?? [];
+      if (list.length === 0) return 0;
+      if (list.length === 1) return (vocabulary.get(list[0]) as number | undefined) ?? 0;
+      return count.get(term) as number;
+    });
+  }
+
+  /**
+   * The index tokens of FTS terms (quoted strings), as FTS5 itself makes them:
+   * the terms are written to a temporary FTS5 table with the index's tokenizer
+   * and read back through its vocabulary. (A JavaScript Porter stemmer differs
+   * from FTS5's on edge cases, and a wrong stem would read as "absent".)
+   */
+  #indexTokens(terms: readonly string[]): (readonly string[])[] {
+    const missing = [...new Set(terms.filter((t) => !this.#tokens.has(t)))];
+    if (missing.length > 0) {
+      if (!this.#tokenizerReady) {
+        this.#db.exec(`
+          CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tokens USING fts5(t, tokenize = '${FTS_TOKENIZER}');
+          CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tokens_vocab USING fts5vocab(temp, query_tokens, instance);
+        `);
+        this.#tokenizerReady = true;
+      }
+      const found = new Map<number, string[]>();
+      this.#db.transaction(() => {
+        this.#db.prepare("DELETE FROM temp.query_tokens").run();
+        const insert = this.#db.prepare("INSERT INTO temp.query_tokens (rowid, t) VALUES (?, ?)");
+        // The FTS string '"a ""b"""' holds the text 'a "b"'.
+        missing.forEach((term, i) => {
+          insert.run(i + 1, term.replace(/^"|"$/g, "").replace(/""/g, '"'));
+        });
+        const rows = this.#db
+          .prepare("SELECT doc, term FROM temp.query_tokens_vocab ORDER BY doc, offset")
+          .all() as { doc: number; term: string }[];
+        for (const row of rows) found.set(row.doc, [...(found.get(row.doc) ?? []), row.term]);
+        this.#db.prepare("DELETE FROM temp.query_tokens").run();
+      })();
+      missing.forEach((term, i) => {
+        this.#tokens.set(term, found.get(i + 1) ?? []);
+      });
+      while (this.#tokens.size > TOKEN_CACHE_SIZE) {
+        const oldest = this.#tokens.keys().next().value;
+        if (oldest === undefined) break;
+        this.#tokens.delete(oldest);
+      }
+    }
+    return terms.map((t) => this.#tokens.get(t) ?? []);
   }
 
   /** How many index-wide top hits to rank first, or undefined when restricting first is cheaper. */

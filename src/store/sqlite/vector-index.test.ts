@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import type { SqliteDatabase } from "./database.js";
 import {
   BLOCK_SLOTS,
-  CENTRE_SAMPLE,
   candidatesFor,
   insertVectors,
   SqliteVectorIndex,
@@ -134,8 +133,6 @@ describe("SqliteVectorIndex", () => {
         vectors.slice(start, start + 250).map((vector, i) => ({ rowid: start + i + 1, vector })),
       );
     }
-    const centre = db.prepare("SELECT count(*) AS n FROM vector_centres").get() as { n: number };
-    expect(centre.n).toBe(1);
     const blocks = db.prepare(`SELECT size FROM ${index.tables.sketches} ORDER BY id`).all() as {
       size: number;
     }[];
@@ -152,30 +149,6 @@ describe("SqliteVectorIndex", () => {
       found += hits.filter((h) => exact.has(h.rowid)).length;
     }
     expect(found / (queries.length * 20)).toBeGreaterThanOrEqual(0.95);
-  });
-
-  it("sets the sketch centre when the model reaches its sample size, rewriting earlier sketches", async () => {
-    const db = database();
-    const index = new SqliteVectorIndex(db, MODEL);
-    const vectors = corpus(CENTRE_SAMPLE + 10, 3);
-    write(
-      db,
-      index,
-      1,
-      vectors.slice(0, 100).map((vector, i) => ({ rowid: i + 1, vector })),
-    );
-    const before = db.prepare(`SELECT bits FROM ${index.tables.sketches}`).get() as { bits: Buffer };
-    expect(db.prepare("SELECT count(*) AS n FROM vector_centres").get()).toEqual({ n: 0 });
-    write(
-      db,
-      index,
-      1,
-      vectors.slice(100).map((vector, i) => ({ rowid: i + 101, vector })),
-    );
-    expect(db.prepare("SELECT count(*) AS n FROM vector_centres").get()).toEqual({ n: 1 });
-    const after = db.prepare(`SELECT bits FROM ${index.tables.sketches}`).get() as { bits: Buffer };
-    // Zero-centred sketches of vectors sharing a direction are nearly all ones; centred ones are not.
-    expect(after.bits.subarray(0, 400).equals(before.bits.subarray(0, 400))).toBe(false);
   });
 
   it("forgets deleted chunks at once and compacts mostly dead blocks on the next write", async () => {
