@@ -3,14 +3,32 @@ import type { QueryTerm } from "./query.js";
 
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const TOKEN = /[\p{L}\p{N}]+/gu;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, on purpose
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Fold case, width and diacritics the way the FTS5 index does (unicode61 remove_diacritics 2). */
 function fold(text: string): string {
+  // ASCII has nothing to normalise or strip (most chunks; saves two Unicode passes).
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize("NFKC")
     .toLowerCase()
     .normalize("NFD")
     .replace(/\p{M}+/gu, "");
+}
+
+/** Stems of recent words: word frequencies are Zipfian, so most lookups hit (bounded; cleared when full). */
+const STEMS = new Map<string, string>();
+const STEM_CACHE_SIZE = 200_000;
+
+function stem(word: string): string {
+  let stemmed = STEMS.get(word);
+  if (stemmed === undefined) {
+    stemmed = stemmer(word);
+    if (STEMS.size >= STEM_CACHE_SIZE) STEMS.clear();
+    STEMS.set(word, stemmed);
+  }
+  return stemmed;
 }
 
 /**
@@ -23,12 +41,12 @@ export function analyze(text: string): string[] {
   for (const match of fold(text).matchAll(TOKEN)) {
     const token = match[0];
     if (!CJK_CHAR.test(token)) {
-      out.push(stemmer(token));
+      out.push(stem(token));
       continue;
     }
     for (const part of token.split(/([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/u)) {
       if (part === "") continue;
-      out.push(CJK_CHAR.test(part) ? part : stemmer(part));
+      out.push(CJK_CHAR.test(part) ? part : stem(part));
     }
   }
   return out;

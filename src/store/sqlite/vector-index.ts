@@ -150,13 +150,6 @@ function toFloat64(blob: Buffer): Float64Array {
 const asBlob = (array: Float32Array | Float64Array | Uint32Array) =>
   Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 
-/** Bits set in every 16-bit value. */
-const POPCOUNT16 = (() => {
-  const table = new Uint8Array(65536);
-  for (let i = 1; i < 65536; i++) table[i] = (table[i >> 1] as number) + (i & 1);
-  return table;
-})();
-
 /** Unit-norm copy of a vector (zero stays zero). */
 function normalised(vector: Float32Array): Float32Array {
   let sum = 0;
@@ -383,39 +376,36 @@ export class SqliteVectorIndex implements VectorIndex {
     const query = new Uint32Array(words);
     sketchInto(vector, query, 0);
     // Distances of every live entry; then the `limit` smallest by a histogram (distances ≤ bits).
+    const blocks = bucketIds.flatMap(
+      (bucketId) =>
+        this.#db
+          .prepare(`SELECT rowids, bits, alive, size FROM ${this.#tables.sketches} WHERE bucket_id = ?`)
+          .raw()
+          .all(bucketId) as [Buffer, Buffer, string, number][],
+    );
+    const total = blocks.reduce((sum, block) => sum + block[3], 0);
     const histogram = new Uint32Array(this.model.dimensions + 1);
-    let distances = new Uint16Array(4096);
-    let rowids = new Float64Array(4096);
+    const distances = new Uint16Array(total);
+    const rowids = new Float64Array(total);
     let count = 0;
-    const statement = this.#db
-      .prepare(`SELECT rowids, bits, alive, size FROM ${this.#tables.sketches} WHERE bucket_id = ?`)
-      .raw();
-    for (const bucketId of bucketIds) {
-      for (const row of statement.iterate(bucketId) as IterableIterator<[Buffer, Buffer, string, number]>) {
-        const [rowidBlob, bitBlob, alive, size] = row;
-        const blockRowids = toFloat64(rowidBlob);
-        const bits = toUint32(bitBlob);
-        if (count + size > distances.length) {
-          const grown = Math.max(distances.length * 2, count + size);
-          const d = new Uint16Array(grown);
-          d.set(distances.subarray(0, count));
-          distances = d;
-          const r = new Float64Array(grown);
-          r.set(rowids.subarray(0, count));
-          rowids = r;
+    for (const [rowidBlob, bitBlob, alive, size] of blocks) {
+      const blockRowids = toFloat64(rowidBlob);
+      const bits = toUint32(bitBlob);
+      for (let slot = 0, offset = 0; slot < size; slot++, offset += words) {
+        if (alive.charCodeAt(slot) !== 49) continue; // "1"
+        let h = 0;
+        for (let w = 0; w < words; w++) {
+          // Population count of the differing bits (SWAR: no table, no branches).
+          let x = (bits[offset + w] as number) ^ (query[w] as number);
+          x -= (x >>> 1) & 0x55555555;
+          x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+          x = (x + (x >>> 4)) & 0x0f0f0f0f;
+          h += Math.imul(x, 0x01010101) >>> 24;
         }
-        for (let slot = 0, offset = 0; slot < size; slot++, offset += words) {
-          if (alive.charCodeAt(slot) !== 49) continue; // "1"
-          let h = 0;
-          for (let w = 0; w < words; w++) {
-            const x = ((bits[offset + w] as number) ^ (query[w] as number)) >>> 0;
-            h += (POPCOUNT16[x & 0xffff] as number) + (POPCOUNT16[x >>> 16] as number);
-          }
-          distances[count] = h;
-          rowids[count] = blockRowids[slot] as number;
-          histogram[h] = (histogram[h] as number) + 1;
-          count++;
-        }
+        distances[count] = h;
+        rowids[count] = blockRowids[slot] as number;
+        histogram[h] = (histogram[h] as number) + 1;
+        count++;
       }
     }
     if (count <= limit) return Array.from(rowids.subarray(0, count));
