@@ -151,6 +151,13 @@ export class SearchService {
     const parsed = await time("parse", () => this.#parse(request.accountId, request.query, restriction));
     const terms = parsed.terms;
     const mode = request.mode ?? "hybrid";
+    // The query embedding runs in the embedder's thread while this one selects the lexical terms.
+    const denseArm = this.#deps.dense;
+    const embedding =
+      mode === "lexical" || !denseArm || stats.documents === 0
+        ? undefined
+        : time("embed", () => denseArm.embedQuery(request.query));
+    embedding?.catch(() => undefined);
     const expression =
       mode === "dense" ? undefined : await time("select", () => this.#lexicalExpression(terms));
     if (stats.documents === 0 || (!expression && mode !== "dense")) {
@@ -158,12 +165,12 @@ export class SearchService {
     }
 
     const weightsConfig = { ...DEFAULT_WEIGHTS, ...this.#deps.weights };
-    // The dense arm starts first: its query embedding runs in the embedder's thread while the
-    // lexical query (synchronous SQLite) runs on this one.
-    const densePromise =
-      mode === "lexical"
-        ? Promise.resolve(undefined)
-        : time("dense", () => this.#dense(request.query, corpus));
+    // The dense arm starts first, with the query vector in hand: its KNN goes to the vector index's
+    // thread while the lexical query (synchronous SQLite) runs on this one.
+    const vector = embedding ? await embedding : undefined;
+    const densePromise = vector
+      ? time("dense", () => this.#dense(vector, corpus))
+      : Promise.resolve(undefined);
     const lexicalPromise =
       mode === "dense" || !expression
         ? Promise.resolve([])
@@ -343,12 +350,11 @@ export class SearchService {
    * allowed set is small or filtered, else KNN per bucket partition.
    */
   async #dense(
-    query: string,
+    vector: Float32Array,
     corpus: Corpus,
   ): Promise<{ query: Float32Array; hits: readonly VectorHit[] } | undefined> {
     const dense = this.#deps.dense;
     if (!dense || corpus.stats.documents === 0) return undefined;
-    const vector = await dense.embedQuery(query);
     const allowed = corpus.allowed;
     if (allowed && corpus.stats.chunks <= EXACT_DENSE_LIMIT) {
       const rowids = await this.#deps.index.chunkRowids([...allowed], EXACT_DENSE_LIMIT);

@@ -34,7 +34,8 @@ export function databasePath(config: Pick<Config, "dataDir">): string {
 export function createStores(config: Pick<Config, "dataDir">, vectorModel?: VectorModel): Stores {
   const db = openDatabase(databasePath(config));
   const metadata = new SqliteMetadataStore(db);
-  const vectors = vectorModel ? new SqliteVectorIndex(db, vectorModel) : undefined;
+  const file = databasePath(config);
+  const vectors = vectorModel ? new SqliteVectorIndex(db, vectorModel, { file }) : undefined;
   const documents = new SqliteDocumentStore(db, vectors?.tables);
   return {
     metadata,
@@ -43,6 +44,9 @@ export function createStores(config: Pick<Config, "dataDir">, vectorModel?: Vect
     search: new SqliteSearchIndex(db, documents),
     queue: new SqliteJobQueue(db),
     blobs: new FsBlobStore(path.join(config.dataDir, "files")),
-    close: () => metadata.close(),
+    close: async () => {
+      await vectors?.close();
+      await metadata.close();
+    },
   };
 }

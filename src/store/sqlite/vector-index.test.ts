@@ -1,4 +1,7 @@
+import fs from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { SqliteDatabase } from "./database.js";
@@ -233,5 +236,41 @@ describe("SqliteVectorIndex", () => {
     db.prepare("DELETE FROM chunks WHERE rowid = 13").run();
     expect((await index.nearestInBuckets(vectors[12] as Float32Array, [2], 3))[0]?.rowid).not.toBe(13);
     expect(vectorTables(MODEL).vectors).toBe("vectors_test_model_64");
+  });
+
+  it("answers KNN from its thread on a file database, seeing every commit, and falls back when the thread cannot", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-vectors-"));
+    const file = path.join(dir, "db.sqlite");
+    try {
+      const db = new Database(file);
+      db.pragma("journal_mode = WAL");
+      db.exec("CREATE TABLE chunks (rowid INTEGER PRIMARY KEY, text TEXT)");
+      const threaded = new SqliteVectorIndex(db, MODEL, { file });
+      const local = new SqliteVectorIndex(db, MODEL);
+      const vectors = corpus(1500, 17);
+      write(
+        db,
+        threaded,
+        1,
+        vectors.map((vector, i) => ({ rowid: i + 1, vector })),
+      );
+      for (const query of [vectors[3], vectors[700], vectors[1400]] as Float32Array[]) {
+        expect(await threaded.nearestInBuckets(query, [1], 25)).toEqual(
+          await local.nearestInBuckets(query, [1], 25),
+        );
+      }
+      db.prepare("DELETE FROM chunks WHERE rowid = 4").run();
+      expect((await threaded.nearestInBuckets(vectors[3] as Float32Array, [1], 5))[0]?.rowid).not.toBe(4);
+      await threaded.close();
+      // Closed: the caller's thread answers.
+      expect((await threaded.nearestInBuckets(vectors[700] as Float32Array, [1], 1))[0]?.rowid).toBe(701);
+
+      const broken = new SqliteVectorIndex(db, MODEL, { file: path.join(dir, "missing", "db.sqlite") });
+      expect((await broken.nearestInBuckets(vectors[9] as Float32Array, [1], 1))[0]?.rowid).toBe(10);
+      await broken.close();
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { VectorHit, VectorIndex, VectorModel } from "../contracts/vector-index.js";
 import type { SqliteDatabase } from "./database.js";
+import { VectorThread } from "./vector-thread.js";
 
 const require = createRequire(import.meta.url);
 
@@ -323,13 +324,18 @@ export class SqliteVectorIndex implements VectorIndex {
   readonly model: VectorModel;
   readonly #db: SqliteDatabase;
   readonly #tables: VectorTables;
-  readonly #words: number;
+  readonly #thread: VectorThread | undefined;
 
-  constructor(db: SqliteDatabase, model: VectorModel) {
+  /**
+   * @param options.file the database file: KNN queries then run in a thread of
+   *   their own on a read-only connection, overlapping the lexical query that
+   *   runs on this thread (omit for in-memory databases)
+   */
+  constructor(db: SqliteDatabase, model: VectorModel, options: { file?: string } = {}) {
     this.#db = db;
     this.model = model;
     this.#tables = ensureVectorTables(db, model);
-    this.#words = Math.ceil(model.dimensions / 32);
+    this.#thread = options.file ? new VectorThread(options.file, model) : undefined;
   }
 
   get tables(): VectorTables {
@@ -342,90 +348,123 @@ export class SqliteVectorIndex implements VectorIndex {
     k: number,
   ): Promise<readonly VectorHit[]> {
     if (k <= 0 || bucketIds.length === 0) return [];
-    const candidates = this.#sketchNearest(vector, bucketIds, candidatesFor(k));
-    const similarities = await this.similarities(vector, candidates);
-    return [...similarities]
-      .map(([rowid, similarity]) => ({ rowid, similarity }))
-      .sort((a, b) => b.similarity - a.similarity || a.rowid - b.rowid)
-      .slice(0, k);
+    const threaded = await this.#thread?.nearest(vector, bucketIds, k);
+    return threaded ?? nearestOn(this.#db, this.#tables, this.model.dimensions, vector, bucketIds, k);
   }
 
   async similarities(vector: Float32Array, rowids: readonly number[]): Promise<ReadonlyMap<number, number>> {
-    const out = new Map<number, number>();
-    if (rowids.length === 0) return out;
-    const query = normalised(vector);
-    const dimensions = this.model.dimensions;
-    const rows = this.#db
-      .prepare(
-        `SELECT rowid, embedding FROM ${this.#tables.vectors} WHERE rowid IN (SELECT value FROM json_each(?))`,
-      )
-      .raw()
-      .all(JSON.stringify(rowids)) as [number, Buffer][];
-    for (const [rowid, blob] of rows) {
-      const stored = toFloat32(blob, dimensions);
-      let sum = 0;
-      for (let d = 0; d < dimensions; d++) sum += (stored[d] as number) * (query[d] as number);
-      out.set(rowid, sum);
-    }
-    return out;
+    return similaritiesOn(this.#db, this.#tables, this.model.dimensions, vector, rowids);
   }
 
-  /** Rowids of the `limit` live entries nearest to the query by sketch Hamming distance. */
-  #sketchNearest(vector: Float32Array, bucketIds: readonly number[], limit: number): number[] {
-    const words = this.#words;
-    const query = new Uint32Array(words);
-    sketchInto(vector, query, 0);
-    // Distances of every live entry; then the `limit` smallest by a histogram (distances ≤ bits).
-    const blocks = bucketIds.flatMap(
-      (bucketId) =>
-        this.#db
-          .prepare(`SELECT rowids, bits, alive, size FROM ${this.#tables.sketches} WHERE bucket_id = ?`)
-          .raw()
-          .all(bucketId) as [Buffer, Buffer, string, number][],
-    );
-    const total = blocks.reduce((sum, block) => sum + block[3], 0);
-    const histogram = new Uint32Array(this.model.dimensions + 1);
-    const distances = new Uint16Array(total);
-    const rowids = new Float64Array(total);
-    let count = 0;
-    for (const [rowidBlob, bitBlob, alive, size] of blocks) {
-      const blockRowids = toFloat64(rowidBlob);
-      const bits = toUint32(bitBlob);
-      for (let slot = 0, offset = 0; slot < size; slot++, offset += words) {
-        if (alive.charCodeAt(slot) !== 49) continue; // "1"
-        let h = 0;
-        for (let w = 0; w < words; w++) {
-          // Population count of the differing bits (SWAR: no table, no branches).
-          let x = (bits[offset + w] as number) ^ (query[w] as number);
-          x -= (x >>> 1) & 0x55555555;
-          x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-          x = (x + (x >>> 4)) & 0x0f0f0f0f;
-          h += Math.imul(x, 0x01010101) >>> 24;
-        }
-        distances[count] = h;
-        rowids[count] = blockRowids[slot] as number;
-        histogram[h] = (histogram[h] as number) + 1;
-        count++;
-      }
-    }
-    if (count <= limit) return Array.from(rowids.subarray(0, count));
-    // The largest distance still inside the limit; entries at it are taken in scan order.
-    let threshold = 0;
-    let below = 0;
-    while (threshold < histogram.length && below + (histogram[threshold] as number) < limit) {
-      below += histogram[threshold] as number;
-      threshold++;
-    }
-    let atThreshold = limit - below;
-    const out: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const h = distances[i] as number;
-      if (h < threshold) out.push(rowids[i] as number);
-      else if (h === threshold && atThreshold > 0) {
-        out.push(rowids[i] as number);
-        atThreshold--;
-      }
-    }
-    return out;
+  /** Stop the KNN thread (the connection is the caller's). */
+  async close(): Promise<void> {
+    await this.#thread?.close();
   }
+}
+
+/** The k nearest live chunks of the buckets on a connection: sketch scan, then exact rescoring. */
+export function nearestOn(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  dimensions: number,
+  vector: Float32Array,
+  bucketIds: readonly number[],
+  k: number,
+): VectorHit[] {
+  if (k <= 0 || bucketIds.length === 0) return [];
+  const candidates = sketchNearest(db, tables, dimensions, vector, bucketIds, candidatesFor(k));
+  return [...similaritiesOn(db, tables, dimensions, vector, candidates)]
+    .map(([rowid, similarity]) => ({ rowid, similarity }))
+    .sort((a, b) => b.similarity - a.similarity || a.rowid - b.rowid)
+    .slice(0, k);
+}
+
+/** Cosine of the query to each stored chunk vector (chunks without one are left out). */
+export function similaritiesOn(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  dimensions: number,
+  vector: Float32Array,
+  rowids: readonly number[],
+): Map<number, number> {
+  const out = new Map<number, number>();
+  if (rowids.length === 0) return out;
+  const query = normalised(vector);
+  const rows = db
+    .prepare(`SELECT rowid, embedding FROM ${tables.vectors} WHERE rowid IN (SELECT value FROM json_each(?))`)
+    .raw()
+    .all(JSON.stringify(rowids)) as [number, Buffer][];
+  for (const [rowid, blob] of rows) {
+    const stored = toFloat32(blob, dimensions);
+    let sum = 0;
+    for (let d = 0; d < dimensions; d++) sum += (stored[d] as number) * (query[d] as number);
+    out.set(rowid, sum);
+  }
+  return out;
+}
+
+/** Rowids of the `limit` live entries nearest to the query by sketch Hamming distance. */
+function sketchNearest(
+  db: SqliteDatabase,
+  tables: VectorTables,
+  dimensions: number,
+  vector: Float32Array,
+  bucketIds: readonly number[],
+  limit: number,
+): number[] {
+  const words = Math.ceil(dimensions / 32);
+  const query = new Uint32Array(words);
+  sketchInto(vector, query, 0);
+  // Distances of every live entry; then the `limit` smallest by a histogram (distances ≤ bits).
+  const blocks = bucketIds.flatMap(
+    (bucketId) =>
+      db
+        .prepare(`SELECT rowids, bits, alive, size FROM ${tables.sketches} WHERE bucket_id = ?`)
+        .raw()
+        .all(bucketId) as [Buffer, Buffer, string, number][],
+  );
+  const total = blocks.reduce((sum, block) => sum + block[3], 0);
+  const histogram = new Uint32Array(dimensions + 1);
+  const distances = new Uint16Array(total);
+  const rowids = new Float64Array(total);
+  let count = 0;
+  for (const [rowidBlob, bitBlob, alive, size] of blocks) {
+    const blockRowids = toFloat64(rowidBlob);
+    const bits = toUint32(bitBlob);
+    for (let slot = 0, offset = 0; slot < size; slot++, offset += words) {
+      if (alive.charCodeAt(slot) !== 49) continue; // "1"
+      let h = 0;
+      for (let w = 0; w < words; w++) {
+        // Population count of the differing bits (SWAR: no table, no branches).
+        let x = (bits[offset + w] as number) ^ (query[w] as number);
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        x = (x + (x >>> 4)) & 0x0f0f0f0f;
+        h += Math.imul(x, 0x01010101) >>> 24;
+      }
+      distances[count] = h;
+      rowids[count] = blockRowids[slot] as number;
+      histogram[h] = (histogram[h] as number) + 1;
+      count++;
+    }
+  }
+  if (count <= limit) return Array.from(rowids.subarray(0, count));
+  // The largest distance still inside the limit; entries at it are taken in scan order.
+  let threshold = 0;
+  let below = 0;
+  while (threshold < histogram.length && below + (histogram[threshold] as number) < limit) {
+    below += histogram[threshold] as number;
+    threshold++;
+  }
+  let atThreshold = limit - below;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const h = distances[i] as number;
+    if (h < threshold) out.push(rowids[i] as number);
+    else if (h === threshold && atThreshold > 0) {
+      out.push(rowids[i] as number);
+      atThreshold--;
+    }
+  }
+  return out;
 }
