@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
  *    dimension: 48 bytes for 384 dimensions, 32× smaller than float32). Sketches
  *    are packed in blocks of {@link BLOCK_SLOTS} per bucket, so a bucket of
  *    100,000 chunks is ~200 rows and ~5 MB to read; the Hamming distance of
- *    each to the query's sketch is a handful of 16-bit table lookups.
+ *    each to the query's sketch is 12 XORs and popcounts (≈ 3 ms for 100,000).
  * 2. **Exact rescoring.** The {@link candidatesFor} nearest by Hamming distance
  *    are looked up by rowid and scored by the exact cosine of their float32
  *    vectors; the best k are returned.
