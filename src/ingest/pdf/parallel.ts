@@ -20,7 +20,8 @@
  *   first, as the sandbox pool does.
  */
 import os from "node:os";
-import { resourceLimits, Worker } from "node:worker_threads";
+import { resourceLimits, type Worker } from "node:worker_threads";
+import { siblingModule, startWorker } from "../../core/worker.js";
 import { ParseError, type ParseErrorCode, type ParseLimits } from "../types.js";
 import type { PageWorkerTask } from "./page-worker.js";
 import type { PageResult } from "./read-pages.js";
@@ -43,19 +44,13 @@ type WorkerReply =
   | { readonly ok: false; readonly code?: ParseErrorCode; readonly message: string };
 
 function workerUrl(): URL {
-  const here = import.meta.url;
-  return new URL(here.endsWith(".ts") ? "./page-worker.ts" : "./page-worker.js", here);
+  return siblingModule(import.meta.url, "page-worker");
 }
 
 function spawn(): Worker {
   const url = workerUrl();
   const limits = resourceLimits.maxOldGenerationSizeMb ? { resourceLimits } : {};
-  return url.pathname.endsWith(".ts")
-    ? new Worker(
-        `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`,
-        { eval: true, ...limits },
-      )
-    : new Worker(url, limits);
+  return startWorker(url, limits);
 }
 
 /** Run one range in a worker; resolves with the reply, rejects when the thread fails. */

@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { siblingModule, startWorker } from "../../core/worker.js";
 import type { XRay } from "../types.js";
 import type { ProcessTask, RenderTask, SandboxReply, SandboxTask } from "./protocol.js";
 
@@ -136,13 +137,7 @@ export class ParserPool {
   #spawn(): Slot {
     const url = this.#options.workerUrl ?? defaultWorkerUrl();
     const resourceLimits = { maxOldGenerationSizeMb: this.#options.maxMemoryMb };
-    // Under tsx/vitest the worker is TypeScript: register tsx inside the thread first.
-    const worker = url.pathname.endsWith(".ts")
-      ? new Worker(
-          `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true, resourceLimits },
-        )
-      : new Worker(url, { resourceLimits });
+    const worker = startWorker(url, { resourceLimits });
     worker.unref();
     const slot: Slot = { worker };
     worker.on("message", (reply: SandboxReply) => {
@@ -187,6 +182,5 @@ export class ParserPool {
 }
 
 function defaultWorkerUrl(): URL {
-  const here = import.meta.url;
-  return new URL(here.endsWith(".ts") ? "./worker.ts" : "./worker.js", here);
+  return siblingModule(import.meta.url, "worker");
 }

@@ -4,7 +4,8 @@
  * Float32Arrays whose buffers are transferred. A crashed thread fails the requests it held and
  * is replaced on the next call.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { siblingModule, startWorker } from "../../core/worker.js";
 import type { EmbedReply, EmbedRequest, EmbedWorkerData } from "./protocol.js";
 import type { EmbedderSpec } from "./spec.js";
 import { type Embedder, EmbedError, type EmbedKind, type EmbedLogger } from "./types.js";
@@ -32,8 +33,7 @@ interface Thread {
 }
 
 function defaultWorkerUrl(): URL {
-  const here = import.meta.url;
-  return new URL(here.endsWith(".ts") ? "./worker.ts" : "./worker.js", here);
+  return siblingModule(import.meta.url, "worker");
 }
 
 const consoleLog: EmbedLogger = { warn: (obj, msg) => console.warn(msg, obj) };
@@ -53,13 +53,7 @@ export async function createThreadedEmbedder(
     const workerData: EmbedWorkerData = { spec };
     const resourceLimits = options.maxMemoryMb ? { maxOldGenerationSizeMb: options.maxMemoryMb } : undefined;
     const common = { workerData, ...(resourceLimits ? { resourceLimits } : {}) };
-    // Under tsx/vitest the worker is TypeScript: register tsx inside the thread first.
-    const worker = url.pathname.endsWith(".ts")
-      ? new Worker(
-          `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true, ...common },
-        )
-      : new Worker(url, common);
+    const worker = startWorker(url, common);
     const pending = new Map<number, Pending>();
     let settleReady: {
       resolve: (r: { embedderId: string; dimensions: number }) => void;

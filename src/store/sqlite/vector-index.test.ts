@@ -188,8 +188,10 @@ describe("SqliteVectorIndex", () => {
       { size: 24, dead: 0, alive: 24 },
       { size: 477, dead: 0, alive: 477 },
     ]);
-    const after = await index.nearestInBuckets(query, [1], 501);
-    expect(after).toHaveLength(501);
+    // Every live entry: the 500 left after the delete, and the one just written.
+    const live = 500 + 1;
+    const after = await index.nearestInBuckets(query, [1], live);
+    expect(after).toHaveLength(live);
     expect(after[0]?.rowid).toBe(5000);
     expect(after[0]?.similarity).toBeCloseTo(1, 5);
     // A deleted compacted entry is still forgotten through its new slot.

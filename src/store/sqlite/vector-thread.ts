@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { siblingModule, startWorker } from "../../core/worker.js";
 import type { VectorHit, VectorModel } from "../contracts/vector-index.js";
 
 /** Messages between {@link VectorThread} and vector-worker.ts. */
@@ -15,11 +16,6 @@ export interface VectorRequest {
 export type VectorReply =
   | { readonly id: number; readonly hits: readonly VectorHit[] }
   | { readonly id: number; readonly error: string };
-
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return new URL(here.endsWith(".ts") ? "./vector-worker.ts" : "./vector-worker.js", here);
-}
 
 /**
  * Runs KNN queries in a worker thread with its own read-only connection to
@@ -71,14 +67,7 @@ export class VectorThread {
     if (this.#worker) return this.#worker;
     if (this.#restarts > MAX_RESTARTS) return undefined;
     this.#restarts++;
-    const url = workerUrl();
-    // Under tsx/vitest the worker is TypeScript: register tsx inside the thread first.
-    const worker = url.pathname.endsWith(".ts")
-      ? new Worker(
-          `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true, workerData: this.#data },
-        )
-      : new Worker(url, { workerData: this.#data });
+    const worker = startWorker(siblingModule(import.meta.url, "vector-worker"), { workerData: this.#data });
     worker.unref();
     worker.on("message", (reply: VectorReply) => {
       const resolve = this.#pending.get(reply.id);
