@@ -155,6 +155,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ingest,
     search: new SearchService({
       index: stores.search,
+      commonTermShare: config.search.commonTermShare,
       log: logger.child({ component: "search" }),
       ...(embedder && stores.vectors
         ? {

@@ -74,6 +74,15 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).toMatch(/OPENGROUND_QUOTA_SEARCHES/);
   });
 
+  it("reads the share of the index above which the lexical arm skips a term", () => {
+    expect(loadConfig({}).search.commonTermShare).toBe(0.2);
+    expect(loadConfig({ OPENGROUND_SEARCH_COMMON_TERM_PERCENT: "10" }).search.commonTermShare).toBe(0.1);
+    expect(loadConfig({ OPENGROUND_SEARCH_COMMON_TERM_PERCENT: "100" }).search.commonTermShare).toBe(1);
+    expect(() => loadConfig({ OPENGROUND_SEARCH_COMMON_TERM_PERCENT: "0" })).toThrow(
+      /OPENGROUND_SEARCH_COMMON_TERM_PERCENT must be an integer between 1 and 100/,
+    );
+  });
+
   it("rejects a port out of range", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrow(ConfigError);
   });

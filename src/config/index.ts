@@ -29,6 +29,7 @@ export interface Config {
   readonly ingest: IngestConfig;
   /** Dense retrieval: which embedder, if any. */
   readonly embedding: EmbeddingConfig;
+  readonly search: SearchConfig;
   /** Presigned upload service for the Python SDK's `upload_api` (CONTRACT.md §14.3). */
   readonly uploads: UploadConfig;
 }
@@ -40,6 +41,15 @@ export interface UploadConfig {
   readonly ttlSeconds: number;
   /** Seconds stored upload bytes are kept and served at their hosted URL. */
   readonly retentionSeconds: number;
+}
+
+export interface SearchConfig {
+  /**
+   * Terms in more than this share of the index are left out of the lexical
+   * arm's FTS5 query (`OPENGROUND_SEARCH_COMMON_TERM_PERCENT`, default 20):
+   * lower is faster on big indexes, 100 walks every term.
+   */
+  readonly commonTermShare: number;
 }
 
 export const EMBEDDERS = ["minilm", "minilm-fp32", "minilm-wasm", "openai", "onnx-dir", "none"] as const;
@@ -219,6 +229,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retentionSeconds: int("OPENGROUND_UPLOAD_RETENTION_SECONDS", 7 * 86_400, 1, 3650 * 86_400),
   });
 
+  const search: SearchConfig = Object.freeze({
+    commonTermShare: int("OPENGROUND_SEARCH_COMMON_TERM_PERCENT", 20, 1, 100) / 100,
+  });
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -232,6 +246,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxJsonBodyBytes,
     ingest,
     embedding,
+    search,
     uploads,
   });
 }
