@@ -36,7 +36,8 @@ export class SqliteSearchIndex implements SearchIndex {
 
   readonly #tokens = new Map<string, readonly string[]>();
   #tokenizerReady = false;
-  #size: { version: string; chunks: number } | undefined;
+  /** What is known of the index as of one version of the database: its size, terms' frequencies. */
+  #known: { version: string; chunks: number; frequencies: Map<string, number> } | undefined;
 
   constructor(db: SqliteDatabase, documents: SqliteDocumentStore) {
     this.#db = db;
@@ -169,14 +170,18 @@ export class SqliteSearchIndex implements SearchIndex {
    * another connection's commit: PRAGMA data_version).
    */
   #indexSize(): number {
+    return this.#current().chunks;
+  }
+
+  #current(): { chunks: number; frequencies: Map<string, number> } {
     const version = `${this.#db.pragma("data_version", { simple: true })}:${
       (this.#db.prepare("SELECT total_changes() AS n").get() as { n: number }).n
     }`;
-    if (this.#size?.version !== version) {
+    if (this.#known?.version !== version) {
       const chunks = (this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n;
-      this.#size = { version, chunks };
+      this.#known = { version, chunks, frequencies: new Map() };
     }
-    return this.#size.chunks;
+    return this.#known;
   }
 
   /**
@@ -185,15 +190,27 @@ export class SqliteSearchIndex implements SearchIndex {
    * a MATCH instead.
    */
   #vocabularyFrequencies(terms: readonly string[]): number[] {
-    const tokens = this.#indexTokens(terms);
-    const vocabulary = this.#db.prepare("SELECT doc FROM chunks_fts_vocab WHERE term = ?").pluck();
-    const count = this.#db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?").pluck();
-    return terms.map((term, i) => {
-      const list = tokens[i] ?? [];
-      if (list.length === 0) return 0;
-      if (list.length === 1) return (vocabulary.get(list[0]) as number | undefined) ?? 0;
-      return count.get(term) as number;
-    });
+    const known = this.#current().frequencies;
+    const missing = terms.filter((term) => !known.has(term));
+    if (missing.length > 0) {
+      const tokens = this.#indexTokens(missing);
+      const vocabulary = this.#db.prepare("SELECT doc FROM chunks_fts_vocab WHERE term = ?").pluck();
+      const count = this.#db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?").pluck();
+      missing.forEach((term, i) => {
+        const list = tokens[i] ?? [];
+        const frequency =
+          list.length === 0
+            ? 0
+            : list.length === 1
+              ? ((vocabulary.get(list[0]) as number | undefined) ?? 0)
+              : (count.get(term) as number);
+        known.set(term, frequency);
+      });
+    }
+    const frequencies = terms.map((term) => known.get(term) ?? 0);
+    // Bounded: a long-lived server with no writes would otherwise keep every term it was asked.
+    if (known.size > TOKEN_CACHE_SIZE) known.clear();
+    return frequencies;
   }
 
   /**
