@@ -21,7 +21,7 @@ import { type Config, loadConfig } from "../../src/config/index.js";
 import { newUuid } from "../../src/core/ids.js";
 import { analyze } from "../../src/search/analyze.js";
 import { createThreadedEmbedder } from "../../src/search/embed/index.js";
-import { embeddingSetup } from "../../src/search/embedding.js";
+import { embeddingSetup, querySpec } from "../../src/search/embedding.js";
 import { reciprocalRankFusion } from "../../src/search/fuse.js";
 import {
   LONG_QUERY_WORDS,
@@ -479,7 +479,7 @@ async function main(): Promise<void> {
     });
 
     const rssBeforeEmbedder = process.memoryUsage.rss();
-    const embedder = await createThreadedEmbedder(setup.spec);
+    const embedder = await createThreadedEmbedder(querySpec(setup.spec));
     const vectors: Float32Array[] = [];
     try {
       for (const q of warmup) await embedder.embed([q.text], "query");

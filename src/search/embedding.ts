@@ -44,13 +44,32 @@ export function embeddingSetup(config: EmbeddingConfig): EmbeddingSetup | undefi
 }
 
 /**
- * The configured embedder, started in its worker thread on first use: servers
- * that never ingest or search pay nothing for the model.
+ * The spec for query embeddings: a query is a few tokens, so one onnxruntime thread embeds it
+ * in about as little time as two, and leaves no intra-op thread spinning on a core that the
+ * search's lexical and vector arms need next. Vectors are the same as with more threads.
+ */
+export function querySpec(spec: EmbedderSpec): EmbedderSpec {
+  switch (spec.provider) {
+    case "minilm-onnx":
+    case "onnx-dir":
+      return { ...spec, threads: 1 };
+    default:
+      return spec;
+  }
+}
+
+/**
+ * The configured embedder, started in worker threads on first use: servers that never ingest
+ * or search pay nothing for the model. Documents and queries have a thread each, so a search
+ * never waits behind an ingest batch.
  */
 export class LazyEmbedder {
   readonly #setup: EmbeddingSetup;
   readonly #log: EmbedLogger;
-  #embedder: Promise<Embedder> | undefined;
+  readonly #threads: Record<"query" | "document", Promise<Embedder> | undefined> = {
+    query: undefined,
+    document: undefined,
+  };
   #closed = false;
 
   constructor(setup: EmbeddingSetup, log: EmbedLogger) {
@@ -62,32 +81,37 @@ export class LazyEmbedder {
     return this.#setup.model.id;
   }
 
-  async #get(): Promise<Embedder> {
+  async #get(kind: "query" | "document"): Promise<Embedder> {
     if (this.#closed) throw new Error("the embedder is closed");
-    if (!this.#embedder) {
-      this.#embedder = createThreadedEmbedder(this.#setup.spec, { log: this.#log }).then((embedder) => {
-        if (embedder.dimensions !== this.#setup.model.dimensions) {
+    let embedder = this.#threads[kind];
+    if (!embedder) {
+      const spec = kind === "query" ? querySpec(this.#setup.spec) : this.#setup.spec;
+      embedder = createThreadedEmbedder(spec, { log: this.#log }).then((started) => {
+        if (started.dimensions !== this.#setup.model.dimensions) {
           throw new Error(
-            `the embedder returns ${embedder.dimensions}-dimensional vectors, configured ${this.#setup.model.dimensions}`,
+            `the embedder returns ${started.dimensions}-dimensional vectors, configured ${this.#setup.model.dimensions}`,
           );
         }
-        return embedder;
+        return started;
       });
+      this.#threads[kind] = embedder;
       // A failed start is retried on the next call.
-      this.#embedder.catch(() => {
-        this.#embedder = undefined;
+      embedder.catch(() => {
+        if (this.#threads[kind] === embedder) this.#threads[kind] = undefined;
       });
     }
-    return this.#embedder;
+    return embedder;
   }
 
   async embed(texts: readonly string[], kind: "query" | "document" = "document"): Promise<Float32Array[]> {
-    return (await this.#get()).embed(texts, kind);
+    return (await this.#get(kind)).embed(texts, kind);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    const embedder = await this.#embedder?.catch(() => undefined);
-    await embedder?.close();
+    const started = await Promise.all(
+      [this.#threads.query, this.#threads.document].map((e) => e?.catch(() => undefined)),
+    );
+    await Promise.all(started.map((e) => e?.close()));
   }
 }
