@@ -48,6 +48,11 @@ export interface CorpusMarker {
   readonly apiKey: string;
   readonly accountId: string;
   readonly bucketId: number;
+  /**
+   * Tokens of each chunk the corpus vectors were embedded from, when not the model's 256
+   * (`--embed-max-tokens`: a faster build on machines without AVX-512; search cost is the same).
+   */
+  readonly embedMaxTokens?: number;
   state: "building" | "complete";
   documents?: number;
   chunks?: number;
@@ -255,6 +260,8 @@ export interface BuildOptions {
   readonly seed: number;
   readonly targetChunks: number;
   readonly apiKey: string;
+  /** Embed only each chunk's first N tokens (default: the model's maximum). */
+  readonly embedMaxTokens?: number;
   readonly log: (line: string) => void;
 }
 
@@ -278,7 +285,12 @@ export async function buildCorpus(options: BuildOptions): Promise<BuildResult> {
   let embedders: Embedder[] = [];
   try {
     let marker = readMarker(config.dataDir);
-    if (!marker || marker.version !== CORPUS_VERSION || marker.seed !== seed) {
+    if (
+      !marker ||
+      marker.version !== CORPUS_VERSION ||
+      marker.seed !== seed ||
+      marker.embedMaxTokens !== options.embedMaxTokens
+    ) {
       await ensureBootstrapAccount(stores.metadata, options.apiKey);
       const found = await stores.metadata.findAccountByKeyHash(hashApiKey(options.apiKey));
       if (!found) throw new Error("the bootstrap account was not created");
@@ -290,6 +302,7 @@ export async function buildCorpus(options: BuildOptions): Promise<BuildResult> {
         apiKey: options.apiKey,
         accountId: found.account.id,
         bucketId: bucket.id,
+        ...(options.embedMaxTokens ? { embedMaxTokens: options.embedMaxTokens } : {}),
         state: "building",
       };
     } else {
@@ -340,7 +353,13 @@ export async function buildCorpus(options: BuildOptions): Promise<BuildResult> {
       // thread each embed about 4x faster than one thread pool of two (which spins under load);
       // the vectors are bit-identical.
       const spec: EmbedderSpec =
-        setup.spec.provider === "minilm-onnx" ? { ...setup.spec, threads: 1 } : setup.spec;
+        setup.spec.provider === "minilm-onnx"
+          ? {
+              ...setup.spec,
+              threads: 1,
+              ...(options.embedMaxTokens ? { maxTokens: options.embedMaxTokens } : {}),
+            }
+          : setup.spec;
       embedders = await Promise.all(
         Array.from({ length: setup.spec.provider === "minilm-onnx" ? EMBED_WORKERS : 1 }, () =>
           createThreadedEmbedder(spec),

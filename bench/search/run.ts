@@ -55,11 +55,13 @@ const { values: args } = parseArgs({
     seed: { type: "string" },
     "per-query": { type: "string", default: "true" },
     quiet: { type: "boolean", default: false },
+    "embed-max-tokens": { type: "string" },
   },
 });
 const DATA_DIR = path.resolve(args.dir ?? process.env.OPENGROUND_BENCH_DIR ?? "/tmp/openground-bench-100k");
 const TARGET_CHUNKS = Number(args.chunks ?? process.env.OPENGROUND_BENCH_CHUNKS ?? 100_000);
 const SEED = Number(args.seed ?? 20_240_601);
+const EMBED_MAX_TOKENS = args["embed-max-tokens"] ? Number(args["embed-max-tokens"]) : undefined;
 const WARMUP = 20;
 const MEASURED_CLAIMS = 170;
 const PUBLIC_URL = "http://127.0.0.1:8080";
@@ -201,14 +203,23 @@ async function ensureCorpus(): Promise<{ marker: CorpusMarker; built: boolean }>
   else if (!marker && fs.existsSync(databasePath({ dataDir: DATA_DIR }))) wipe("not a benchmark corpus");
   else if (
     marker &&
-    (marker.version !== CORPUS_VERSION || marker.seed !== SEED || marker.targetChunks !== TARGET_CHUNKS)
+    (marker.version !== CORPUS_VERSION ||
+      marker.seed !== SEED ||
+      marker.targetChunks !== TARGET_CHUNKS ||
+      marker.embedMaxTokens !== EMBED_MAX_TOKENS)
   ) {
-    wipe(`the corpus there has other parameters (v${marker.version}, ${marker.targetChunks} chunks)`);
+    wipe(
+      `the corpus there has other parameters (v${marker.version}, ${marker.targetChunks} chunks, ` +
+        `vectors of ${marker.embedMaxTokens ?? "all"} tokens)`,
+    );
   }
   if (marker?.state === "complete") {
     const counted = countBucket({ dataDir: DATA_DIR }, marker.bucketId);
     if (counted.chunks === TARGET_CHUNKS) {
-      log(`reusing the corpus in ${DATA_DIR}: ${counted.documents} documents, ${counted.chunks} chunks`);
+      log(
+        `reusing the corpus in ${DATA_DIR}: ${counted.documents} documents, ${counted.chunks} chunks` +
+          (marker.embedMaxTokens ? `, vectors of each chunk's first ${marker.embedMaxTokens} tokens` : ""),
+      );
       return { marker, built: false };
     }
     wipe(`the corpus holds ${counted.chunks} chunks, not ${TARGET_CHUNKS}`);
@@ -220,6 +231,7 @@ async function ensureCorpus(): Promise<{ marker: CorpusMarker; built: boolean }>
     seed: SEED,
     targetChunks: TARGET_CHUNKS,
     apiKey,
+    ...(EMBED_MAX_TOKENS ? { embedMaxTokens: EMBED_MAX_TOKENS } : {}),
     log,
   });
   log(
