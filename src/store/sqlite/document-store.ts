@@ -689,6 +689,8 @@ export class SqliteDocumentStore implements DocumentStore {
             "UPDATE chunks_fts SET title = ? WHERE rowid IN (SELECT rowid FROM chunks WHERE document_id = ?)",
           )
           .run(spaceCjk(changes.fileName), documentId);
+        // The title column's term counts changed (migration 7: no trigger sees chunks_fts).
+        this.#db.prepare("UPDATE search_index_state SET version = version + 1 WHERE id = 1").run();
       }
     })();
   }

@@ -265,4 +265,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX documents_bucket_stats ON documents(bucket_id, status, account_id, chunk_count, updated);
     `,
   },
+  {
+    version: 7,
+    name: "full-text index state",
+    sql: `
+      -- The indexed chunk count and a version that moves with every change to the full-text index,
+      -- kept by triggers: a search reads one row instead of counting the chunks, and knows when
+      -- what it remembers of the index (its size, terms' frequencies) is out of date. Writes to
+      -- other tables (usage meters, temporary tables) leave it alone.
+      CREATE TABLE search_index_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        chunks INTEGER NOT NULL,
+        version INTEGER NOT NULL
+      );
+      INSERT INTO search_index_state (id, chunks, version) SELECT 1, count(*), 0 FROM chunks;
+      CREATE TRIGGER search_index_state_insert AFTER INSERT ON chunks BEGIN
+        UPDATE search_index_state SET chunks = chunks + 1, version = version + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER search_index_state_delete AFTER DELETE ON chunks BEGIN
+        UPDATE search_index_state SET chunks = chunks - 1, version = version + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER search_index_state_update AFTER UPDATE ON chunks BEGIN
+        UPDATE search_index_state SET version = version + 1 WHERE id = 1;
+      END;
+    `,
+  },
 ];

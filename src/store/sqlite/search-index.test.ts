@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { spaceCjk } from "../../search/query.js";
 import { openDatabase } from "./database.js";
@@ -5,8 +8,8 @@ import { SqliteDocumentStore } from "./document-store.js";
 import { SqliteSearchIndex } from "./search-index.js";
 
 /** An index over raw chunk rows (foreign keys off: no accounts or documents needed). */
-function indexOf(texts: readonly string[]) {
-  const db = openDatabase(":memory:");
+function indexOf(texts: readonly string[], file = ":memory:") {
+  const db = openDatabase(file);
   db.pragma("foreign_keys = OFF");
   const chunk = db.prepare(
     `INSERT INTO chunks (document_id, idx, chunk_id, content_type, page_numbers, text, suggested_text, data)
@@ -65,5 +68,32 @@ describe("SqliteSearchIndex frequencies", () => {
     const after = await index.indexFrequencies(['"alpha"']);
     expect(after).toEqual({ size: 61, frequencies: [(count.get('"alpha"') as number) ?? 0] });
     expect(after.frequencies[0]).toBe(31);
+  });
+
+  it("follows another connection's deletes, and keeps what it knows across unrelated writes", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-search-index-"));
+    try {
+      const file = path.join(dir, "db.sqlite");
+      const { db, index } = indexOf(["alpha beta", "alpha", "beta", "gamma"], file);
+      expect(await index.indexFrequencies(['"alpha"', '"beta"'])).toEqual({ size: 4, frequencies: [2, 2] });
+
+      // Writes that do not touch the chunks (a usage meter, a temporary table) keep the cache: a
+      // row removed from FTS5 behind the triggers' back is not seen.
+      db.prepare("DELETE FROM chunks_fts WHERE rowid = 3").run();
+      db.exec("CREATE TEMP TABLE scratch (x); INSERT INTO scratch VALUES (1);");
+      expect(await index.indexFrequencies(['"beta"'])).toEqual({ size: 4, frequencies: [2] });
+
+      const other = openDatabase(file);
+      try {
+        other.prepare("DELETE FROM chunks WHERE rowid = 1").run();
+      } finally {
+        other.close();
+      }
+      // chunk 1 (alpha beta) went with its FTS row; chunk 3's FTS row was already gone.
+      expect(await index.indexFrequencies(['"alpha"', '"beta"'])).toEqual({ size: 3, frequencies: [1, 0] });
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,7 +37,7 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #tokens = new Map<string, readonly string[]>();
   #tokenizerReady = false;
   /** What is known of the index as of one version of the database: its size, terms' frequencies. */
-  #known: { version: string; chunks: number; frequencies: Map<string, number> } | undefined;
+  #known: { version: number; chunks: number; frequencies: Map<string, number> } | undefined;
 
   constructor(db: SqliteDatabase, documents: SqliteDocumentStore) {
     this.#db = db;
@@ -165,21 +165,21 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
-   * Rows of the full-text index (chunks exist only for complete documents),
-   * counted again only after a write (this connection's change count, or
-   * another connection's commit: PRAGMA data_version).
+   * Rows of the full-text index (chunks exist only for complete documents), as
+   * counted by the triggers of migration 7; what is remembered of the index is
+   * dropped when their version moves (a write of any connection).
    */
   #indexSize(): number {
     return this.#current().chunks;
   }
 
   #current(): { chunks: number; frequencies: Map<string, number> } {
-    const version = `${this.#db.pragma("data_version", { simple: true })}:${
-      (this.#db.prepare("SELECT total_changes() AS n").get() as { n: number }).n
-    }`;
+    const state = this.#db.prepare("SELECT chunks, version FROM search_index_state WHERE id = 1").get() as
+      | { chunks: number; version: number }
+      | undefined;
+    const version = state?.version ?? -1;
     if (this.#known?.version !== version) {
-      const chunks = (this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n;
-      this.#known = { version, chunks, frequencies: new Map() };
+      this.#known = { version, chunks: state?.chunks ?? 0, frequencies: new Map() };
     }
     return this.#known;
   }
