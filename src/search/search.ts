@@ -151,13 +151,16 @@ export class SearchService {
     const parsed = await time("parse", () => this.#parse(request.accountId, request.query, restriction));
     const terms = parsed.terms;
     const mode = request.mode ?? "hybrid";
-    // The query embedding runs in the embedder's thread while this one selects the lexical terms.
+    // The two arms run side by side: the query embedding (in the embedder's thread) and then its
+    // KNN (in the vector index's), while the lexical terms are chosen and their BM25 query runs (in
+    // the search index's thread, when it has one).
     const denseArm = this.#deps.dense;
     const embedding =
       mode === "lexical" || !denseArm || stats.documents === 0
         ? undefined
         : time("embed", () => denseArm.embedQuery(request.query));
-    embedding?.catch(() => undefined);
+    const densePromise = embedding?.then((vector) => time("dense", () => this.#dense(vector, corpus)));
+    densePromise?.catch(() => undefined);
     const expression =
       mode === "dense" ? undefined : await time("select", () => this.#lexicalExpression(terms));
     if (stats.documents === 0 || (!expression && mode !== "dense")) {
@@ -165,12 +168,6 @@ export class SearchService {
     }
 
     const weightsConfig = { ...DEFAULT_WEIGHTS, ...this.#deps.weights };
-    // The dense arm starts first, with the query vector in hand: its KNN goes to the vector index's
-    // thread while the lexical query (synchronous SQLite) runs on this one.
-    const vector = embedding ? await embedding : undefined;
-    const densePromise = vector
-      ? time("dense", () => this.#dense(vector, corpus))
-      : Promise.resolve(undefined);
     const lexicalPromise =
       mode === "dense" || !expression
         ? Promise.resolve([])

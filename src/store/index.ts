@@ -37,15 +37,16 @@ export function createStores(config: Pick<Config, "dataDir">, vectorModel?: Vect
   const file = databasePath(config);
   const vectors = vectorModel ? new SqliteVectorIndex(db, vectorModel, { file }) : undefined;
   const documents = new SqliteDocumentStore(db, vectors?.tables);
+  const search = new SqliteSearchIndex(db, documents, { file });
   return {
     metadata,
     documents,
     vectors,
-    search: new SqliteSearchIndex(db, documents),
+    search,
     queue: new SqliteJobQueue(db),
     blobs: new FsBlobStore(path.join(config.dataDir, "files")),
     close: async () => {
-      await vectors?.close();
+      await Promise.all([vectors?.close(), search.close()]);
       await metadata.close();
     },
   };

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { spaceCjk } from "../../search/query.js";
 import { openDatabase } from "./database.js";
 import { SqliteDocumentStore } from "./document-store.js";
-import { SqliteSearchIndex } from "./search-index.js";
+import { lexicalOn, SqliteSearchIndex } from "./search-index.js";
 
 /** An index over raw chunk rows (foreign keys off: no accounts or documents needed). */
 function indexOf(texts: readonly string[], file = ":memory:") {
@@ -91,6 +91,54 @@ describe("SqliteSearchIndex frequencies", () => {
       }
       // chunk 1 (alpha beta) went with its FTS row; chunk 3's FTS row was already gone.
       expect(await index.indexFrequencies(['"alpha"', '"beta"'])).toEqual({ size: 3, frequencies: [1, 0] });
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("SqliteSearchIndex lexical thread", () => {
+  it("answers BM25 from its thread as the caller's connection would, and falls back when it cannot", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-search-thread-"));
+    try {
+      const file = path.join(dir, "db.sqlite");
+      const words = ["alpha", "beta", "gamma", "delta"];
+      const { db } = indexOf(
+        Array.from({ length: 300 }, (_, i) => words.filter((_, w) => i % (w + 2) === 0).join(" ") || "other"),
+        file,
+      );
+      db.prepare(
+        `INSERT INTO documents (id, account_id, bucket_id, process_id, file_name, process_level, status,
+           url_token, created, updated) VALUES ('d', 'acct', 1, 'p', 'd.txt', 'full', 'complete', 't', '', '')`,
+      ).run();
+      const threaded = new SqliteSearchIndex(db, new SqliteDocumentStore(db), { file });
+      const expressions = ['"alpha" OR "delta"', '"gamma"', '"beta" OR "other"', '"absent"'];
+      const scopes = [{ bucketIds: [1], chunks: 300 }, { documentIds: ["d"] }, { bucketIds: [2], chunks: 0 }];
+      for (const expression of expressions) {
+        for (const restriction of scopes) {
+          const local = lexicalOn(db, "acct", expression, restriction, 20);
+          expect(await threaded.lexical("acct", expression, restriction, 20)).toEqual(local);
+        }
+      }
+      expect(
+        (await threaded.lexical("acct", '"alpha"', scopes[0] as { bucketIds: number[] }, 500)).length,
+      ).toBe(150);
+      expect(await threaded.lexical("other-account", '"alpha"', { bucketIds: [1] }, 5)).toEqual([]);
+      // A commit on the caller's connection is seen at once.
+      db.prepare(
+        "DELETE FROM chunks WHERE rowid IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH 'delta')",
+      ).run();
+      expect(await threaded.lexical("acct", '"delta"', { bucketIds: [1] }, 5)).toEqual([]);
+      await threaded.close();
+      // Closed: the caller's thread answers.
+      expect((await threaded.lexical("acct", '"gamma"', { bucketIds: [1] }, 500)).length).toBe(60); // 75, less the 15 that also held "delta"
+
+      const broken = new SqliteSearchIndex(db, new SqliteDocumentStore(db), {
+        file: path.join(dir, "missing", "db.sqlite"),
+      });
+      expect((await broken.lexical("acct", '"gamma"', { bucketIds: [1] }, 500)).length).toBe(60); // 75, less the 15 that also held "delta"
+      await broken.close();
       db.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import type {
 } from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
 import { type ChunkRow, type SqliteDocumentStore, toChunk } from "./document-store.js";
+import { ReadThread } from "./read-thread.js";
 
 /**
  * FTS5 column weights for BM25: chunk text, suggested text, section summary,
@@ -33,15 +34,21 @@ const MAX_PROBE = 4000;
 export class SqliteSearchIndex implements SearchIndex {
   readonly #db: SqliteDatabase;
   readonly #documents: SqliteDocumentStore;
+  readonly #thread: ReadThread | undefined;
 
   readonly #tokens = new Map<string, readonly string[]>();
   #tokenizerReady = false;
   /** What is known of the index as of one version of the database: its size, terms' frequencies. */
   #known: { version: number; chunks: number; frequencies: Map<string, number> } | undefined;
 
-  constructor(db: SqliteDatabase, documents: SqliteDocumentStore) {
+  /**
+   * @param options.file the database file: BM25 queries then run in a thread of
+   *   their own on a read-only connection (omit for in-memory databases)
+   */
+  constructor(db: SqliteDatabase, documents: SqliteDocumentStore, options: { file?: string } = {}) {
     this.#db = db;
     this.#documents = documents;
+    this.#thread = options.file ? new ReadThread({ file: options.file }) : undefined;
   }
 
   async indexFrequencies(terms: readonly string[]): Promise<{ size: number; frequencies: number[] }> {
@@ -88,57 +95,20 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.#documents.getDocuments(accountId, documentIds);
   }
 
-  /**
-   * BM25 top `limit` in scope. Two plans, same results:
-   * - rank first: the index-wide top `probe` (ranked inside FTS5, no joins),
-   *   then restricted to the scope. Exact whenever at least `limit` of them are
-   *   in scope or FTS5 ran out of matches; chosen when the scope is a large
-   *   share of the index (probe = limit × index/scope, with headroom).
-   * - restrict first: every match joined to its chunk and document, then
-   *   ranked — the fallback, and the plan for small scopes.
-   */
+  /** BM25 top `limit` in scope ({@link lexicalOn}), in the index's read thread when it has one. */
   async lexical(
     accountId: string,
     expression: string,
     restriction: Restriction,
     limit: number,
   ): Promise<readonly LexicalHit[]> {
-    const byBuckets = restriction.bucketIds !== undefined;
-    const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
-    const scope = `d.account_id = @accountId AND d.status = 'complete'
-           AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))`;
-    const probe = this.#probeSize(restriction, limit);
-    if (probe !== undefined) {
-      const top = this.#db
-        .prepare(
-          `SELECT rowid, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score FROM chunks_fts
-           WHERE chunks_fts MATCH @expression ORDER BY score DESC, rowid LIMIT @probe`,
-        )
-        .all({ expression, probe }) as { rowid: number; score: number }[];
-      const inScope = this.#db
-        .prepare(
-          `SELECT c.rowid AS rowid, c.document_id AS documentId FROM chunks c JOIN documents d ON d.id = c.document_id
-           WHERE c.rowid IN (SELECT value FROM json_each(@rowids)) AND ${scope}`,
-        )
-        .all({ rowids: JSON.stringify(top.map((t) => t.rowid)), accountId, ids }) as {
-        rowid: number;
-        documentId: string;
-      }[];
-      const documentOf = new Map(inScope.map((r) => [r.rowid, r.documentId]));
-      const hits = top.flatMap((t) => {
-        const documentId = documentOf.get(t.rowid);
-        return documentId === undefined ? [] : [{ rowid: t.rowid, documentId, score: t.score }];
-      });
-      if (hits.length >= limit || top.length < probe) return hits.slice(0, limit);
-    }
-    return this.#db
-      .prepare(
-        `SELECT f.rowid AS rowid, c.document_id AS documentId, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score
-         FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
-         WHERE chunks_fts MATCH @expression AND ${scope}
-         ORDER BY score DESC, f.rowid LIMIT @limit`,
-      )
-      .all({ expression, accountId, ids, limit }) as LexicalHit[];
+    const threaded = await this.#thread?.lexical(accountId, expression, restriction, limit);
+    return threaded ?? lexicalOn(this.#db, accountId, expression, restriction, limit);
+  }
+
+  /** Stop the read thread (the connection is the caller's). */
+  async close(): Promise<void> {
+    await this.#thread?.close();
   }
 
   /**
@@ -174,13 +144,8 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   #current(): { chunks: number; frequencies: Map<string, number> } {
-    const state = this.#db.prepare("SELECT chunks, version FROM search_index_state WHERE id = 1").get() as
-      | { chunks: number; version: number }
-      | undefined;
-    const version = state?.version ?? -1;
-    if (this.#known?.version !== version) {
-      this.#known = { version, chunks: state?.chunks ?? 0, frequencies: new Map() };
-    }
+    const { chunks, version } = indexStateOn(this.#db);
+    if (this.#known?.version !== version) this.#known = { version, chunks, frequencies: new Map() };
     return this.#known;
   }
 
@@ -255,14 +220,6 @@ export class SqliteSearchIndex implements SearchIndex {
     return terms.map((t) => this.#tokens.get(t) ?? []);
   }
 
-  /** How many index-wide top hits to rank first, or undefined when restricting first is cheaper. */
-  #probeSize(restriction: Restriction, limit: number): number | undefined {
-    const scoped = restriction.chunks;
-    if (scoped === undefined || scoped === 0) return undefined;
-    const probe = Math.ceil((limit * this.#indexSize() * PROBE_HEADROOM) / scoped);
-    return probe <= MAX_PROBE ? probe : undefined;
-  }
-
   async chunkRowids(documentIds: readonly string[], limit: number): Promise<readonly number[]> {
     if (documentIds.length === 0) return [];
     const rows = this.#db
@@ -278,4 +235,74 @@ export class SqliteSearchIndex implements SearchIndex {
       .all(JSON.stringify(rowids)) as (ChunkRow & { rowid: number; document_id: string })[];
     return rows.map((r) => ({ ...toChunk(r), rowid: r.rowid, documentId: r.document_id }));
   }
+}
+
+/**
+ * BM25 top `limit` in scope, on a connection. Two plans, same results:
+ * - rank first: the index-wide top `probe` (ranked inside FTS5, no joins),
+ *   then restricted to the scope. Exact whenever at least `limit` of them are
+ *   in scope or FTS5 ran out of matches; chosen when the scope is a large
+ *   share of the index (probe = limit × index/scope, with headroom).
+ * - restrict first: every match joined to its chunk and document, then
+ *   ranked — the fallback, and the plan for small scopes.
+ */
+export function lexicalOn(
+  db: SqliteDatabase,
+  accountId: string,
+  expression: string,
+  restriction: Restriction,
+  limit: number,
+): LexicalHit[] {
+  const byBuckets = restriction.bucketIds !== undefined;
+  const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
+  const scope = `d.account_id = @accountId AND d.status = 'complete'
+         AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))`;
+  const probe = probeSize(restriction, limit, indexStateOn(db).chunks);
+  if (probe !== undefined) {
+    const top = db
+      .prepare(
+        `SELECT rowid, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score FROM chunks_fts
+         WHERE chunks_fts MATCH @expression ORDER BY score DESC, rowid LIMIT @probe`,
+      )
+      .all({ expression, probe }) as { rowid: number; score: number }[];
+    const inScope = db
+      .prepare(
+        `SELECT c.rowid AS rowid, c.document_id AS documentId FROM chunks c JOIN documents d ON d.id = c.document_id
+         WHERE c.rowid IN (SELECT value FROM json_each(@rowids)) AND ${scope}`,
+      )
+      .all({ rowids: JSON.stringify(top.map((t) => t.rowid)), accountId, ids }) as {
+      rowid: number;
+      documentId: string;
+    }[];
+    const documentOf = new Map(inScope.map((r) => [r.rowid, r.documentId]));
+    const hits = top.flatMap((t) => {
+      const documentId = documentOf.get(t.rowid);
+      return documentId === undefined ? [] : [{ rowid: t.rowid, documentId, score: t.score }];
+    });
+    if (hits.length >= limit || top.length < probe) return hits.slice(0, limit);
+  }
+  return db
+    .prepare(
+      `SELECT f.rowid AS rowid, c.document_id AS documentId, -bm25(chunks_fts, ${FIELD_WEIGHTS.join(", ")}) AS score
+       FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
+       WHERE chunks_fts MATCH @expression AND ${scope}
+       ORDER BY score DESC, f.rowid LIMIT @limit`,
+    )
+    .all({ expression, accountId, ids, limit }) as LexicalHit[];
+}
+
+/** The indexed chunk count and the index's version (migration 7's triggers keep both). */
+function indexStateOn(db: SqliteDatabase): { chunks: number; version: number } {
+  const state = db.prepare("SELECT chunks, version FROM search_index_state WHERE id = 1").get() as
+    | { chunks: number; version: number }
+    | undefined;
+  return state ?? { chunks: 0, version: -1 };
+}
+
+/** How many index-wide top hits to rank first, or undefined when restricting first is cheaper. */
+function probeSize(restriction: Restriction, limit: number, indexSize: number): number | undefined {
+  const scoped = restriction.chunks;
+  if (scoped === undefined || scoped === 0) return undefined;
+  const probe = Math.ceil((limit * indexSize * PROBE_HEADROOM) / scoped);
+  return probe <= MAX_PROBE ? probe : undefined;
 }

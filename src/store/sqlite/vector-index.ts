@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { VectorHit, VectorIndex, VectorModel } from "../contracts/vector-index.js";
 import type { SqliteDatabase } from "./database.js";
-import { VectorThread } from "./vector-thread.js";
+import { ReadThread } from "./read-thread.js";
 
 const require = createRequire(import.meta.url);
 
@@ -324,18 +324,18 @@ export class SqliteVectorIndex implements VectorIndex {
   readonly model: VectorModel;
   readonly #db: SqliteDatabase;
   readonly #tables: VectorTables;
-  readonly #thread: VectorThread | undefined;
+  readonly #thread: ReadThread | undefined;
 
   /**
    * @param options.file the database file: KNN queries then run in a thread of
-   *   their own on a read-only connection, overlapping the lexical query that
-   *   runs on this thread (omit for in-memory databases)
+   *   their own on a read-only connection, beside the lexical query (omit for
+   *   in-memory databases)
    */
   constructor(db: SqliteDatabase, model: VectorModel, options: { file?: string } = {}) {
     this.#db = db;
     this.model = model;
     this.#tables = ensureVectorTables(db, model);
-    this.#thread = options.file ? new VectorThread(options.file, model) : undefined;
+    this.#thread = options.file ? new ReadThread({ file: options.file, model }) : undefined;
   }
 
   get tables(): VectorTables {
