@@ -5,18 +5,28 @@
  */
 import { evaluateSciFact, type Mode } from "./scifact.js";
 
-const modes = (
-  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["lexical", "dense", "hybrid"]
-) as Mode[];
+// --corpus N: the CI test's smaller corpus (every judged abstract, then the first others up to N).
+const argv = process.argv.slice(2);
+const sizeAt = argv.indexOf("--corpus");
+const corpusSize = sizeAt >= 0 ? Number(argv[sizeAt + 1]) : undefined;
+if (sizeAt >= 0) argv.splice(sizeAt, 2);
+const modes = (argv.length > 0 ? argv : ["lexical", "dense", "hybrid"]) as Mode[];
 // OPENGROUND_* variables of this shell configure the server (e.g. OPENGROUND_EMBEDDER=minilm-fp32).
 const env = Object.fromEntries(
   Object.entries(process.env).filter(
     (e): e is [string, string] => e[0].startsWith("OPENGROUND_") && e[1] !== undefined,
   ),
 );
-const result = await evaluateSciFact({ modes, env, log: (line) => console.log(line) });
+const result = await evaluateSciFact({
+  modes,
+  env,
+  log: (line) => console.log(line),
+  ...(corpusSize ? { corpusSize } : {}),
+});
 
-console.log("\nBEIR SciFact test (300 queries, 5,183 abstracts), through POST /api/v1/search/{bucketId}");
+console.log(
+  `\nBEIR SciFact test (300 queries, ${result.documents.toLocaleString("en")} abstracts), through POST /api/v1/search/{bucketId}`,
+);
 console.log("mode              nDCG@10  Recall@100  ms/query");
 for (const [mode, r] of Object.entries(result.modes)) {
   console.log(

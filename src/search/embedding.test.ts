@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cosine } from "./embed/index.js";
-import { embeddingSetup, LazyEmbedder, querySpec } from "./embedding.js";
+import type { Embedder } from "./embed/types.js";
+import { documentSpecs, embeddingSetup, LazyEmbedder, pooledEmbedder, querySpec } from "./embedding.js";
 
 const silent = { warn: () => undefined };
 const CHUNK =
@@ -23,6 +24,60 @@ describe("querySpec", () => {
     const openai = { provider: "openai", baseURL: "http://127.0.0.1:1/v1", model: "m" } as const;
     expect(querySpec(openai)).toBe(openai);
     expect(querySpec({ provider: "minilm-wasm" })).toEqual({ provider: "minilm-wasm" });
+  });
+});
+
+describe("documentSpecs", () => {
+  it("gives a local model one single-threaded copy per core, at most 4", () => {
+    const spec = { provider: "minilm-onnx", quantize: true } as const;
+    expect(documentSpecs(spec, 2)).toEqual([
+      { ...spec, threads: 1 },
+      { ...spec, threads: 1 },
+    ]);
+    expect(documentSpecs(spec, 16)).toHaveLength(4);
+    expect(documentSpecs(spec, 1)).toEqual([{ ...spec, threads: 1 }]);
+    // An explicit thread count, a remote provider or the WASM engine: one embedder as configured.
+    expect(documentSpecs({ ...spec, threads: 2 }, 8)).toEqual([{ ...spec, threads: 2 }]);
+    expect(documentSpecs({ provider: "minilm-wasm" }, 8)).toEqual([{ provider: "minilm-wasm" }]);
+  });
+});
+
+describe("pooledEmbedder", () => {
+  /** A member that records its calls and returns [member, text length] for each text. */
+  const member = (tag: number, calls: string[][]): Embedder => ({
+    id: "m",
+    dimensions: 2,
+    async embed(texts) {
+      calls.push([...texts]);
+      return texts.map((t) => Float32Array.of(tag, t.length));
+    },
+    async close() {
+      calls.push(["closed"]);
+    },
+  });
+
+  it("splits a call into contiguous shares and keeps the order", async () => {
+    const a: string[][] = [];
+    const b: string[][] = [];
+    const pool = pooledEmbedder([member(1, a), member(2, b)]);
+    const texts = ["a", "bb", "ccc", "dddd", "eeeee"];
+    const out = await pool.embed(texts, "document");
+    expect(out.map((v) => Array.from(v))).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [2, 4],
+      [2, 5],
+    ]);
+    expect(a).toEqual([["a", "bb", "ccc"]]);
+    expect(b).toEqual([["dddd", "eeeee"]]);
+    // Single texts take turns.
+    await pool.embed(["x"], "document");
+    await pool.embed(["y"], "document");
+    expect([a.at(-1), b.at(-1)]).toEqual([["x"], ["y"]]);
+    expect(await pool.embed([], "document")).toEqual([]);
+    await pool.close();
+    expect([a.at(-1), b.at(-1)]).toEqual([["closed"], ["closed"]]);
   });
 });
 
