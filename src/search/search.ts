@@ -172,6 +172,10 @@ export class SearchService {
       mode === "dense" || !expression
         ? Promise.resolve([])
         : time("lexical", () => index.lexical(request.accountId, expression, restriction, RETRIEVE));
+    // While the arms run in their threads, this one counts the terms' frequencies in the corpus.
+    const quoted = terms.map(quoteTerm);
+    const frequenciesPromise = time("frequencies", () => this.#frequencies(request.accountId, quoted, corpus));
+    frequenciesPromise.catch(() => undefined); // awaited below, after the arms
     const [lexical, dense] = await Promise.all([lexicalPromise, densePromise]);
     const lists: RankedList[] = [];
     if (mode !== "dense") {
@@ -193,11 +197,10 @@ export class SearchService {
 
     // Ranker features, from statistics of the searched corpus only (D7: the same query on the
     // same corpus scores the same, whatever else the server holds).
-    const quoted = terms.map(quoteTerm);
     const corpusSize = stats.chunks;
     const [frequencies, chunks, cosines] = await time("features", () =>
       Promise.all([
-        this.#frequencies(request.accountId, quoted, corpus),
+        frequenciesPromise,
         index.chunksByRowid(rowids),
         dense ? this.#cosines(dense, rowids) : undefined,
       ]),
