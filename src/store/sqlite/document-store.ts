@@ -432,7 +432,9 @@ export class SqliteDocumentStore implements DocumentStore {
   #documents(accountId: string, ids: readonly string[]): DocumentRecord[] {
     if (ids.length === 0) return [];
     const rows = this.#db
-      .prepare("SELECT * FROM documents WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))")
+      // `+account_id`: look the ids up by primary key; the account index would walk every document of
+      // the account (10,000 documents: 9.3 ms instead of 3.0 for 100 ids).
+      .prepare("SELECT * FROM documents WHERE +account_id = ? AND id IN (SELECT value FROM json_each(?))")
       .all(accountId, JSON.stringify(ids)) as DocumentRow[];
     const byId = new Map(rows.map((r) => [r.id, toDocument(r)]));
     return [...new Set(ids)].flatMap((id) => {

@@ -290,4 +290,21 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    name: "document changes move the search index version",
+    sql: `
+      -- A searched bucket's statistics (complete documents, their chunks, the latest update) are
+      -- remembered until this version moves, so every change to a document must move it too.
+      CREATE TRIGGER search_index_state_document_insert AFTER INSERT ON documents BEGIN
+        UPDATE search_index_state SET version = version + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER search_index_state_document_update AFTER UPDATE ON documents BEGIN
+        UPDATE search_index_state SET version = version + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER search_index_state_document_delete AFTER DELETE ON documents BEGIN
+        UPDATE search_index_state SET version = version + 1 WHERE id = 1;
+      END;
+    `,
+  },
 ];

@@ -144,4 +144,24 @@ describe("SqliteSearchIndex lexical thread", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("remembers a bucket's statistics until a document or chunk changes", async () => {
+    const { db, index, add } = indexOf(["alpha", "beta"]);
+    const insert = db.prepare(
+      `INSERT INTO documents (id, account_id, bucket_id, process_id, file_name, process_level, status,
+         url_token, chunk_count, created, updated) VALUES (?, 'acct', 1, 'p', 'f.txt', 'full', ?, 't', ?, '', ?)`,
+    );
+    insert.run("d1", "complete", 2, "2026-01-01");
+    expect(await index.bucketStats("acct", [1])).toEqual({ documents: 1, chunks: 2, latest: "2026-01-01" });
+    insert.run("d2", "processing", 0, "2026-01-02");
+    expect(await index.bucketStats("acct", [1])).toEqual({ documents: 1, chunks: 2, latest: "2026-01-01" });
+    db.prepare(
+      "UPDATE documents SET status = 'complete', chunk_count = 1, updated = '2026-01-03' WHERE id = 'd2'",
+    ).run();
+    add("gamma", 2);
+    expect(await index.bucketStats("acct", [1])).toEqual({ documents: 2, chunks: 3, latest: "2026-01-03" });
+    expect(await index.bucketStats("other", [1])).toEqual({ documents: 0, chunks: 0, latest: "" });
+    db.prepare("DELETE FROM documents WHERE id = 'd1'").run();
+    expect(await index.bucketStats("acct", [1])).toEqual({ documents: 1, chunks: 1, latest: "2026-01-03" });
+  });
 });

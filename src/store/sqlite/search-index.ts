@@ -38,8 +38,15 @@ export class SqliteSearchIndex implements SearchIndex {
 
   readonly #tokens = new Map<string, readonly string[]>();
   #tokenizerReady = false;
-  /** What is known of the index as of one version of the database: its size, terms' frequencies. */
-  #known: { version: number; chunks: number; frequencies: Map<string, number> } | undefined;
+  /** What is known as of one version of the index (migrations 7, 8): its size, terms' frequencies, buckets' statistics. */
+  #known:
+    | {
+        version: number;
+        chunks: number;
+        frequencies: Map<string, number>;
+        buckets: Map<string, CorpusStats>;
+      }
+    | undefined;
 
   /**
    * @param options.file the database file: BM25 queries then run in a thread of
@@ -55,15 +62,23 @@ export class SqliteSearchIndex implements SearchIndex {
     return { size: this.#indexSize(), frequencies: this.#vocabularyFrequencies(terms) };
   }
 
+  /** Statistics of complete documents in the buckets, remembered until a document or chunk changes. */
   async bucketStats(accountId: string, bucketIds: readonly number[]): Promise<CorpusStats> {
-    const row = this.#db
-      .prepare(
-        `SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, coalesce(max(updated), '') AS latest
-         FROM documents INDEXED BY documents_bucket_stats
-         WHERE account_id = ? AND status = 'complete' AND bucket_id IN (SELECT value FROM json_each(?))`,
-      )
-      .get(accountId, JSON.stringify(bucketIds)) as CorpusStats;
-    return row;
+    const known = this.#current().buckets;
+    const key = `${accountId}|${bucketIds.join(",")}`;
+    let stats = known.get(key);
+    if (!stats) {
+      stats = this.#db
+        .prepare(
+          `SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, coalesce(max(updated), '') AS latest
+           FROM documents INDEXED BY documents_bucket_stats
+           WHERE account_id = ? AND status = 'complete' AND bucket_id IN (SELECT value FROM json_each(?))`,
+        )
+        .get(accountId, JSON.stringify(bucketIds)) as CorpusStats;
+      if (known.size >= TOKEN_CACHE_SIZE) known.clear();
+      known.set(key, stats);
+    }
+    return stats;
   }
 
   async scopeEntries(accountId: string, scope: SearchScope): Promise<readonly ScopeEntry[]> {
@@ -143,9 +158,11 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.#current().chunks;
   }
 
-  #current(): { chunks: number; frequencies: Map<string, number> } {
+  #current(): { chunks: number; frequencies: Map<string, number>; buckets: Map<string, CorpusStats> } {
     const { chunks, version } = indexStateOn(this.#db);
-    if (this.#known?.version !== version) this.#known = { version, chunks, frequencies: new Map() };
+    if (this.#known?.version !== version) {
+      this.#known = { version, chunks, frequencies: new Map(), buckets: new Map() };
+    }
     return this.#known;
   }
 
