@@ -188,7 +188,13 @@ function configFor(apiKey: string, port: number): Config {
     HOST: "127.0.0.1",
     PORT: String(port),
     OPENGROUND_LOG_LEVEL: "warn",
-    ...(process.env.OPENGROUND_EMBEDDER ? { OPENGROUND_EMBEDDER: process.env.OPENGROUND_EMBEDDER } : {}),
+    // The shell's embedder and search settings (e.g. OPENGROUND_SEARCH_COMMON_TERM_PERCENT=10).
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        (e): e is [string, string] =>
+          (e[0] === "OPENGROUND_EMBEDDER" || e[0].startsWith("OPENGROUND_SEARCH_")) && e[1] !== undefined,
+      ),
+    ),
   });
 }
 

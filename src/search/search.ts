@@ -105,6 +105,29 @@ interface Corpus {
 
 const DF_CACHE_SIZE = 50_000;
 
+/** Leading candidates of the first arm to answer, read and analysed while the other arm runs. */
+const PREFETCH = 80;
+
+/** A candidate chunk and its analysed tokens. */
+interface PreparedChunk {
+  readonly chunk: IndexedChunk;
+  readonly tokens: readonly string[];
+}
+
+/** Read and analyse the chunks of `rowids` that `prepared` does not hold yet. */
+async function prepareChunks(
+  index: SearchIndex,
+  prepared: Map<number, PreparedChunk>,
+  rowids: readonly number[],
+): Promise<void> {
+  const missing = rowids.filter((rowid) => !prepared.has(rowid));
+  if (missing.length === 0) return;
+  for (const chunk of await index.chunksByRowid(missing)) {
+    const tokens = analyze(chunk.text.trim() === "" ? chunk.suggestedText : chunk.text);
+    prepared.set(chunk.rowid, { chunk, tokens });
+  }
+}
+
 /** Below this many allowed chunks, dense scores are computed exactly instead of by partition KNN. */
 const EXACT_DENSE_LIMIT = 20_000;
 
@@ -172,10 +195,21 @@ export class SearchService {
       mode === "dense" || !expression
         ? Promise.resolve([])
         : time("lexical", () => index.lexical(request.accountId, expression, restriction, RETRIEVE));
-    // While the arms run in their threads, this one counts the terms' frequencies in the corpus.
+    // While the arms run in their threads, this one counts the terms' frequencies in the corpus,
+    // then reads and analyses the leading candidates of whichever arm answers first.
     const quoted = terms.map(quoteTerm);
-    const frequenciesPromise = time("frequencies", () => this.#frequencies(request.accountId, quoted, corpus));
+    const frequenciesPromise = time("frequencies", () =>
+      this.#frequencies(request.accountId, quoted, corpus),
+    );
     frequenciesPromise.catch(() => undefined); // awaited below, after the arms
+    const prepared = new Map<number, PreparedChunk>();
+    let early: Promise<void> | undefined;
+    const prefetch = (rowids: readonly number[]) => {
+      early ??= prepareChunks(index, prepared, rowids.slice(0, PREFETCH));
+      early.catch(() => undefined);
+    };
+    void lexicalPromise.then((hits) => prefetch(hits.map((h) => h.rowid))).catch(() => undefined);
+    void densePromise?.then((d) => d && prefetch(d.hits.map((h) => h.rowid))).catch(() => undefined);
     const [lexical, dense] = await Promise.all([lexicalPromise, densePromise]);
     const lists: RankedList[] = [];
     if (mode !== "dense") {
@@ -198,13 +232,18 @@ export class SearchService {
     // Ranker features, from statistics of the searched corpus only (D7: the same query on the
     // same corpus scores the same, whatever else the server holds).
     const corpusSize = stats.chunks;
-    const [frequencies, chunks, cosines] = await time("features", () =>
+    const [frequencies, , cosines] = await time("features", () =>
       Promise.all([
         frequenciesPromise,
-        index.chunksByRowid(rowids),
+        (early ?? Promise.resolve()).then(() => prepareChunks(index, prepared, rowids)),
         dense ? this.#cosines(dense, rowids) : undefined,
       ]),
     );
+    const candidates = rowids.flatMap((rowid) => {
+      const entry = prepared.get(rowid);
+      return entry ? [entry] : [];
+    });
+    const chunks = candidates.map((c) => c.chunk);
     const idfs = frequencies.map((df) => idf(df, Math.max(corpusSize, 1)));
     // 0.5 + IDF: rare terms count more, but a common term is never worth nothing (small corpora).
     // A term absent from the searched corpus weighs as much as its lightest present term: it makes
@@ -217,9 +256,7 @@ export class SearchService {
     const termTokens = terms.map(analyzeTerm);
     const phraseTokens = termTokens.flat();
     const numericQuery = isNumericQuery(request.query);
-    const analysed = new Map(
-      chunks.map((c) => [c.rowid, analyze(c.text.trim() === "" ? c.suggestedText : c.text)] as const),
-    );
+    const analysed = new Map(candidates.map((c) => [c.chunk.rowid, c.tokens] as const));
     const averageLength =
       [...analysed.values()].reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(analysed.size, 1);
     const chunkById = new Map(chunks.map((c) => [c.rowid, c]));
