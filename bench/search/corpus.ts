@@ -22,7 +22,7 @@ import { processDocument } from "../../src/ingest/process.js";
 import { DEFAULT_PARSE_LIMITS } from "../../src/ingest/types.js";
 import { blobKeys, HostedUrls } from "../../src/ingest/urls.js";
 import { createThreadedEmbedder, type Embedder, type EmbedderSpec } from "../../src/search/embed/index.js";
-import { embeddingSetup } from "../../src/search/embedding.js";
+import { documentSpecs, embeddingSetup, pooledEmbedder } from "../../src/search/embedding.js";
 import { ensureBootstrapAccount } from "../../src/services/accounts.js";
 import { hashApiKey } from "../../src/services/api-keys.js";
 import type { DocumentRecord, NewDocument } from "../../src/store/contracts/document-store.js";
@@ -349,22 +349,17 @@ export async function buildCorpus(options: BuildOptions): Promise<BuildResult> {
       log(`loading SciFact sentences from ${SCIFACT_DIR}`);
       const pool = loadSentencePool();
       log(`${pool.abstracts.length} abstracts, ${pool.sentenceCount} sentences`);
-      // The server's model and variant. On a 2-core box, two worker threads with one onnxruntime
-      // thread each embed about 4x faster than one thread pool of two (which spins under load);
-      // the vectors are bit-identical.
+      // The server's model and variant, pooled as the server pools its document embedder
+      // (single-threaded copies; on a 2-core box about 4x faster than one thread pool of two, which
+      // spins under load; the vectors are bit-identical).
       const spec: EmbedderSpec =
-        setup.spec.provider === "minilm-onnx"
-          ? {
-              ...setup.spec,
-              threads: 1,
-              ...(options.embedMaxTokens ? { maxTokens: options.embedMaxTokens } : {}),
-            }
+        setup.spec.provider === "minilm-onnx" && options.embedMaxTokens
+          ? { ...setup.spec, maxTokens: options.embedMaxTokens }
           : setup.spec;
       embedders = await Promise.all(
-        Array.from({ length: setup.spec.provider === "minilm-onnx" ? EMBED_WORKERS : 1 }, () =>
-          createThreadedEmbedder(spec),
-        ),
+        documentSpecs(spec, EMBED_WORKERS).map((member) => createThreadedEmbedder(member)),
       );
+      const embedder = pooledEmbedder(embedders);
       const urls = new HostedUrls(config.publicUrl);
       const batches: number[][] = [];
       for (let i = 0; i < todo.length; i += BATCH) batches.push(todo.slice(i, i + BATCH));
@@ -379,12 +374,9 @@ export async function buildCorpus(options: BuildOptions): Promise<BuildResult> {
           p.result.xray.chunks.map((c) => (c.text.trim() === "" ? c.suggestedText : c.text)),
         );
         const t0 = performance.now();
-        const share = Math.ceil(texts.length / embedders.length);
-        const parts = await Promise.all(
-          embedders.map((e, i) => e.embed(texts.slice(i * share, (i + 1) * share), "document")),
-        );
+        const vectors = await embedder.embed(texts, "document");
         embedMs += performance.now() - t0;
-        return parts.flat();
+        return vectors;
       };
 
       let next = batches[0] ? await prepareBatch(batches[0]) : [];
