@@ -172,7 +172,9 @@ function unpack(m: Measurement): Float32Array[] {
 function cosines(a: Measurement, b: Measurement): { mean: number; min: number } {
   const va = unpack(a);
   const vb = unpack(b);
-  const cs = va.map((v, i) => dot(v, vb[i] as Float32Array));
+  // The slow WASM row may embed fewer chunks than COMPARE: compare what both have.
+  const n = Math.min(va.length, vb.length);
+  const cs = va.slice(0, n).map((v, i) => dot(v, vb[i] as Float32Array));
   return { mean: cs.reduce((x, y) => x + y, 0) / cs.length, min: Math.min(...cs) };
 }
 

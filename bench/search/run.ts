@@ -19,7 +19,7 @@ import type { ApiInstance } from "../../src/api/context.js";
 import { buildApp } from "../../src/app.js";
 import { type Config, loadConfig } from "../../src/config/index.js";
 import { newUuid } from "../../src/core/ids.js";
-import { analyze } from "../../src/search/analyze.js";
+import { analyze, analyzeTerm } from "../../src/search/analyze.js";
 import { createThreadedEmbedder } from "../../src/search/embed/index.js";
 import { embeddingSetup, querySpec } from "../../src/search/embedding.js";
 import { reciprocalRankFusion } from "../../src/search/fuse.js";
@@ -553,7 +553,12 @@ async function main(): Promise<void> {
       }
       const lexical = expression
         ? await time("lexical: FTS5 (selected terms), then scope", () =>
-            stores.search.lexical(marker.accountId, expression, restriction, 200),
+            stores.search.lexical(
+              marker.accountId,
+              { expression, terms: terms.map(analyzeTerm) },
+              restriction,
+              200,
+            ),
           )
         : [];
       const near = await time("dense: nearestInBuckets (sketch scan + exact rescoring)", () =>

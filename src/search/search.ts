@@ -173,6 +173,7 @@ export class SearchService {
 
     const parsed = await time("parse", () => this.#parse(request.accountId, request.query, restriction));
     const terms = parsed.terms;
+    const termTokens = terms.map(analyzeTerm);
     const mode = request.mode ?? "hybrid";
     // The two arms run side by side: the query embedding (in the embedder's thread) and then its
     // KNN (in the vector index's), while the lexical terms are chosen and their BM25 query runs (in
@@ -194,7 +195,9 @@ export class SearchService {
     const lexicalPromise =
       mode === "dense" || !expression
         ? Promise.resolve([])
-        : time("lexical", () => index.lexical(request.accountId, expression, restriction, RETRIEVE));
+        : time("lexical", () =>
+            index.lexical(request.accountId, { expression, terms: termTokens }, restriction, RETRIEVE),
+          );
     // While the arms run in their threads, this one counts the terms' frequencies in the corpus,
     // then reads and analyses the leading candidates of whichever arm answers first.
     const quoted = terms.map(quoteTerm);
@@ -253,7 +256,6 @@ export class SearchService {
     const weights = idfs.map((v, i) => ((frequencies[i] ?? 0) > 0 ? 0.5 + v : absentWeight));
     const weightSum = weights.reduce((a, b) => a + b, 0) || 1;
     const bm25Ceiling = idfs.reduce((a, v) => a + v * (BM25.k1 + 1), 0) || 1;
-    const termTokens = terms.map(analyzeTerm);
     const phraseTokens = termTokens.flat();
     const numericQuery = isNumericQuery(request.query);
     const analysed = new Map(candidates.map((c) => [c.chunk.rowid, c.tokens] as const));

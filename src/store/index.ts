@@ -31,13 +31,20 @@ export function databasePath(config: Pick<Config, "dataDir">): string {
 }
 
 /** Open the configured stores: today the embedded default, one SQLite file plus files under the data directory. */
-export function createStores(config: Pick<Config, "dataDir">, vectorModel?: VectorModel): Stores {
+export function createStores(
+  config: Pick<Config, "dataDir"> & { readonly search?: Pick<Config["search"], "memoryChunks"> },
+  vectorModel?: VectorModel,
+): Stores {
   const db = openDatabase(databasePath(config));
   const metadata = new SqliteMetadataStore(db);
   const file = databasePath(config);
   const vectors = vectorModel ? new SqliteVectorIndex(db, vectorModel, { file }) : undefined;
   const documents = new SqliteDocumentStore(db, vectors?.tables);
-  const search = new SqliteSearchIndex(db, documents, { file });
+  const memoryChunks = config.search?.memoryChunks ?? 2_000_000;
+  const search = new SqliteSearchIndex(db, documents, {
+    file,
+    memoryLexical: memoryChunks > 0 ? { maxChunks: memoryChunks } : false,
+  });
   return {
     metadata,
     documents,

@@ -30,6 +30,20 @@ export interface CorpusStats {
   readonly latest: string;
 }
 
+/** A lexical query, in the two forms an index may answer. */
+export interface LexicalQuery {
+  /**
+   * FTS5 expression of the terms worth walking (built by search/query.ts, never raw user text):
+   * what an FTS5 index runs.
+   */
+  readonly expression: string;
+  /**
+   * Every query term as its analysed tokens (search/analyze.ts `analyzeTerm`): what an in-memory
+   * index scores, all of them (a CJK run is one term of several tokens, a phrase).
+   */
+  readonly terms: readonly (readonly string[])[];
+}
+
 /** What lexical retrieval is restricted to: whole buckets, or a list of documents. */
 export type Restriction = (
   | { readonly bucketIds: readonly number[]; readonly documentIds?: undefined }
@@ -53,6 +67,11 @@ export interface IndexedChunk extends StoredChunk {
  * lookups the ranker needs. Dense retrieval lives in the VectorIndex.
  */
 export interface SearchIndex {
+  /**
+   * Resolves once the index's in-memory structures (if any) are built: true, or false when it has
+   * none. Searches work before that, only slower.
+   */
+  warm(): Promise<boolean>;
   /** Size and freshness of the account's complete documents in some buckets (no listing). */
   bucketStats(accountId: string, bucketIds: readonly number[]): Promise<CorpusStats>;
   /** The account's complete documents in scope (light entries). */
@@ -60,12 +79,11 @@ export interface SearchIndex {
   /** Full records of some of the account's documents. */
   documents(accountId: string, documentIds: readonly string[]): Promise<readonly DocumentRecord[]>;
   /**
-   * BM25 search of an FTS expression (built by search/query.ts, never raw user
-   * text) over the complete chunks of the account within `restriction`; best first.
+   * BM25 search over the complete chunks of the account within `restriction`; best first.
    */
   lexical(
     accountId: string,
-    expression: string,
+    query: LexicalQuery,
     restriction: Restriction,
     limit: number,
   ): Promise<readonly LexicalHit[]>;

@@ -307,4 +307,39 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 9,
+    name: "log of changed chunks for in-memory indexes",
+    sql: `
+      -- Every chunk whose indexed fields or scope (document status, bucket, account, title) may have
+      -- changed, in commit order: an in-memory copy of the full-text index (lexical-memory.ts)
+      -- re-reads the chunks logged since it last looked instead of rebuilding. AUTOINCREMENT: a seq is
+      -- never reused, so a reader that finds its next seq pruned away knows it must rebuild.
+      CREATE TABLE search_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        chunk INTEGER NOT NULL
+      );
+      CREATE TRIGGER search_changes_chunk_insert AFTER INSERT ON chunks BEGIN
+        INSERT INTO search_changes (chunk) VALUES (NEW.rowid);
+      END;
+      CREATE TRIGGER search_changes_chunk_delete AFTER DELETE ON chunks BEGIN
+        INSERT INTO search_changes (chunk) VALUES (OLD.rowid);
+      END;
+      CREATE TRIGGER search_changes_chunk_update AFTER UPDATE ON chunks BEGIN
+        INSERT INTO search_changes (chunk) VALUES (OLD.rowid);
+        INSERT INTO search_changes (chunk) SELECT NEW.rowid WHERE NEW.rowid <> OLD.rowid;
+      END;
+      CREATE TRIGGER search_changes_document_update AFTER UPDATE OF status, bucket_id, account_id, file_name
+        ON documents BEGIN
+        INSERT INTO search_changes (chunk) SELECT rowid FROM chunks WHERE document_id = NEW.id;
+      END;
+      CREATE TRIGGER search_changes_document_delete BEFORE DELETE ON documents BEGIN
+        INSERT INTO search_changes (chunk) SELECT rowid FROM chunks WHERE document_id = OLD.id;
+      END;
+      -- Bounded: the newest 500,000 changes are kept (a reader further behind rebuilds).
+      CREATE TRIGGER search_changes_prune AFTER INSERT ON search_changes WHEN NEW.seq % 4096 = 0 BEGIN
+        DELETE FROM search_changes WHERE seq <= NEW.seq - 500000;
+      END;
+    `,
+  },
 ];

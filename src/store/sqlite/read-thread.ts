@@ -1,13 +1,19 @@
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startWorker } from "../../core/worker.js";
-import type { LexicalHit, Restriction } from "../contracts/search-index.js";
+import type { LexicalHit, LexicalQuery, Restriction } from "../contracts/search-index.js";
 import type { VectorHit, VectorModel } from "../contracts/vector-index.js";
+import type { MemoryLexicalOptions } from "./lexical-memory.js";
 
 /** Messages between {@link ReadThread} and read-worker.ts. */
 export interface ReadWorkerData {
   readonly file: string;
   /** The vector model whose tables KNN queries read (absent: no KNN on this thread). */
   readonly model?: VectorModel;
+  /**
+   * Keep an in-memory BM25 index of the chunks (lexical-memory.ts), built when the thread starts,
+   * and answer lexical queries from it when it can (absent: FTS5 only).
+   */
+  readonly memoryLexical?: MemoryLexicalOptions;
 }
 export type ReadRequest =
   | {
@@ -21,10 +27,11 @@ export type ReadRequest =
       readonly id: number;
       readonly kind: "lexical";
       readonly accountId: string;
-      readonly expression: string;
+      readonly query: LexicalQuery;
       readonly restriction: Restriction;
       readonly limit: number;
-    };
+    }
+  | { readonly id: number; readonly kind: "warm" };
 export type ReadReply =
   | { readonly id: number; readonly hits: readonly (VectorHit | LexicalHit)[] }
   | { readonly id: number; readonly error: string };
@@ -65,13 +72,22 @@ export class ReadThread {
   /** The BM25 top `limit` in scope, or undefined when the thread cannot answer. */
   lexical(
     accountId: string,
-    expression: string,
+    query: LexicalQuery,
     restriction: Restriction,
     limit: number,
   ): Promise<readonly LexicalHit[] | undefined> {
-    return this.#call({ kind: "lexical", accountId, expression, restriction, limit }) as Promise<
+    return this.#call({ kind: "lexical", accountId, query, restriction, limit }) as Promise<
       readonly LexicalHit[] | undefined
     >;
+  }
+
+  /**
+   * Start the thread now (an in-memory index begins building) and resolve once its in-memory
+   * index is built: true, or false when it has none or the thread cannot answer.
+   */
+  async warm(): Promise<boolean> {
+    const reply = await this.#call({ kind: "warm" });
+    return reply !== undefined && reply.length === 0;
   }
 
   async close(): Promise<void> {

@@ -1,32 +1,78 @@
 /**
  * Worker thread of {@link ReadThread}: KNN and BM25 queries on a read-only
- * connection of its own to the database file.
+ * connection of its own to the database file. With `memoryLexical`, BM25
+ * queries are answered from an in-memory index built here, in slices between
+ * queries, and FTS5 answers whenever that index cannot (not built yet, behind
+ * a burst of writes, a phrase term).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { MemoryLexicalIndex } from "./lexical-memory.js";
 import type { ReadReply, ReadRequest, ReadWorkerData } from "./read-thread.js";
 import { lexicalOn } from "./search-index.js";
 import { nearestOn, vectorTables } from "./vector-index.js";
 
-const { file, model } = workerData as ReadWorkerData;
+const { file, model, memoryLexical } = workerData as ReadWorkerData;
 const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma("busy_timeout = 5000");
 db.pragma("mmap_size = 1073741824");
 const tables = model ? vectorTables(model) : undefined;
 
+const memory = memoryLexical ? new MemoryLexicalIndex(db, memoryLexical) : undefined;
+/** Callers of "warm", answered once the build is done. */
+const waiting: number[] = [];
+let pumping = false;
+
+/** Run the in-memory index's pending work a slice per turn of the event loop, so queries interleave. */
+function pump(): void {
+  if (pumping || !memory) return;
+  pumping = true;
+  const next = () => {
+    let more = false;
+    try {
+      more = memory.step();
+    } catch {
+      more = false; // a failed step leaves FTS5 answering; the next query tries again
+    }
+    if (memory.status().state !== "building") {
+      for (const id of waiting.splice(0)) reply({ id, hits: [] });
+    }
+    if (more) setImmediate(next);
+    else pumping = false;
+  };
+  setImmediate(next);
+}
+
+function reply(message: ReadReply): void {
+  parentPort?.postMessage(message);
+}
+
 parentPort?.on("message", (request: ReadRequest) => {
-  let reply: ReadReply;
   try {
+    if (request.kind === "warm") {
+      if (!memory || memory.status().state === "too-large") {
+        reply({ id: request.id, error: "no in-memory lexical index" });
+      } else if (memory.status().state === "building") {
+        waiting.push(request.id);
+        pump();
+      } else {
+        reply({ id: request.id, hits: [] });
+      }
+      return;
+    }
     if (request.kind === "knn") {
       if (!model || !tables) throw new Error("this thread has no vector model");
       const hits = nearestOn(db, tables, model.dimensions, request.vector, request.bucketIds, request.k);
-      reply = { id: request.id, hits };
-    } else {
-      const hits = lexicalOn(db, request.accountId, request.expression, request.restriction, request.limit);
-      reply = { id: request.id, hits };
+      reply({ id: request.id, hits });
+      return;
     }
+    let hits = memory?.search(request.accountId, request.query.terms, request.restriction, request.limit);
+    if (memory && hits === undefined) pump(); // not built or behind: catch up between queries
+    hits ??= lexicalOn(db, request.accountId, request.query.expression, request.restriction, request.limit);
+    reply({ id: request.id, hits });
   } catch (error) {
-    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    reply({ id: request.id, error: error instanceof Error ? error.message : String(error) });
   }
-  parentPort?.postMessage(reply);
 });
+
+pump();

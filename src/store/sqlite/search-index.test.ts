@@ -98,6 +98,9 @@ describe("SqliteSearchIndex frequencies", () => {
   });
 });
 
+/** An FTS5-only lexical query (these tests run without the in-memory index). */
+const fts = (expression: string) => ({ expression, terms: [] });
+
 describe("SqliteSearchIndex lexical thread", () => {
   it("answers BM25 from its thread as the caller's connection would, and falls back when it cannot", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-search-thread-"));
@@ -112,32 +115,33 @@ describe("SqliteSearchIndex lexical thread", () => {
         `INSERT INTO documents (id, account_id, bucket_id, process_id, file_name, process_level, status,
            url_token, created, updated) VALUES ('d', 'acct', 1, 'p', 'd.txt', 'full', 'complete', 't', '', '')`,
       ).run();
-      const threaded = new SqliteSearchIndex(db, new SqliteDocumentStore(db), { file });
+      const threaded = new SqliteSearchIndex(db, new SqliteDocumentStore(db), { file, memoryLexical: false });
       const expressions = ['"alpha" OR "delta"', '"gamma"', '"beta" OR "other"', '"absent"'];
       const scopes = [{ bucketIds: [1], chunks: 300 }, { documentIds: ["d"] }, { bucketIds: [2], chunks: 0 }];
       for (const expression of expressions) {
         for (const restriction of scopes) {
           const local = lexicalOn(db, "acct", expression, restriction, 20);
-          expect(await threaded.lexical("acct", expression, restriction, 20)).toEqual(local);
+          expect(await threaded.lexical("acct", fts(expression), restriction, 20)).toEqual(local);
         }
       }
       expect(
-        (await threaded.lexical("acct", '"alpha"', scopes[0] as { bucketIds: number[] }, 500)).length,
+        (await threaded.lexical("acct", fts('"alpha"'), scopes[0] as { bucketIds: number[] }, 500)).length,
       ).toBe(150);
-      expect(await threaded.lexical("other-account", '"alpha"', { bucketIds: [1] }, 5)).toEqual([]);
+      expect(await threaded.lexical("other-account", fts('"alpha"'), { bucketIds: [1] }, 5)).toEqual([]);
       // A commit on the caller's connection is seen at once.
       db.prepare(
         "DELETE FROM chunks WHERE rowid IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH 'delta')",
       ).run();
-      expect(await threaded.lexical("acct", '"delta"', { bucketIds: [1] }, 5)).toEqual([]);
+      expect(await threaded.lexical("acct", fts('"delta"'), { bucketIds: [1] }, 5)).toEqual([]);
       await threaded.close();
       // Closed: the caller's thread answers.
-      expect((await threaded.lexical("acct", '"gamma"', { bucketIds: [1] }, 500)).length).toBe(60); // 75, less the 15 that also held "delta"
+      expect((await threaded.lexical("acct", fts('"gamma"'), { bucketIds: [1] }, 500)).length).toBe(60); // 75, less the 15 that also held "delta"
 
       const broken = new SqliteSearchIndex(db, new SqliteDocumentStore(db), {
         file: path.join(dir, "missing", "db.sqlite"),
+        memoryLexical: false,
       });
-      expect((await broken.lexical("acct", '"gamma"', { bucketIds: [1] }, 500)).length).toBe(60); // 75, less the 15 that also held "delta"
+      expect((await broken.lexical("acct", fts('"gamma"'), { bucketIds: [1] }, 500)).length).toBe(60); // 75, less the 15 that also held "delta"
       await broken.close();
       db.close();
     } finally {

@@ -3,6 +3,7 @@ import type {
   CorpusStats,
   IndexedChunk,
   LexicalHit,
+  LexicalQuery,
   Restriction,
   ScopeEntry,
   SearchIndex,
@@ -10,14 +11,10 @@ import type {
 } from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
 import { type ChunkRow, type SqliteDocumentStore, toChunk } from "./document-store.js";
+import { FIELD_WEIGHTS, type MemoryLexicalOptions } from "./lexical-memory.js";
 import { ReadThread } from "./read-thread.js";
 
-/**
- * FTS5 column weights for BM25: chunk text, suggested text, section summary,
- * file name, keywords. Chosen once by hand (text dominates; a title hit counts
- * more than a body hit), not tuned on any benchmark's judgments.
- */
-export const FIELD_WEIGHTS = [1.0, 0.4, 0.3, 1.2, 0.5] as const;
+export { FIELD_WEIGHTS };
 
 /** The tokenizer of `chunks_fts` (migration 3); query terms are tokenized by FTS5 itself with it. */
 const FTS_TOKENIZER = "porter unicode61 remove_diacritics 2";
@@ -51,11 +48,30 @@ export class SqliteSearchIndex implements SearchIndex {
   /**
    * @param options.file the database file: BM25 queries then run in a thread of
    *   their own on a read-only connection (omit for in-memory databases)
+   * @param options.memoryLexical with a file: that thread keeps an in-memory BM25 index
+   *   (lexical-memory.ts), started at once, and answers from it when it can; false: FTS5 only
    */
-  constructor(db: SqliteDatabase, documents: SqliteDocumentStore, options: { file?: string } = {}) {
+  constructor(
+    db: SqliteDatabase,
+    documents: SqliteDocumentStore,
+    options: { file?: string; memoryLexical?: MemoryLexicalOptions | false } = {},
+  ) {
     this.#db = db;
     this.#documents = documents;
-    this.#thread = options.file ? new ReadThread({ file: options.file }) : undefined;
+    const memoryLexical = options.memoryLexical === false ? undefined : (options.memoryLexical ?? {});
+    this.#thread = options.file
+      ? new ReadThread({ file: options.file, ...(memoryLexical ? { memoryLexical } : {}) })
+      : undefined;
+    // The in-memory index builds in the thread's spare time from the start.
+    if (this.#thread && memoryLexical) void this.#thread.warm();
+  }
+
+  /**
+   * Resolves once the read thread's in-memory BM25 index is built: true, or false when there is
+   * none (no database file, disabled, too large) — lexical queries are answered by FTS5 until then.
+   */
+  async warm(): Promise<boolean> {
+    return (await this.#thread?.warm()) ?? false;
   }
 
   async indexFrequencies(terms: readonly string[]): Promise<{ size: number; frequencies: number[] }> {
@@ -110,15 +126,18 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.#documents.getDocuments(accountId, documentIds);
   }
 
-  /** BM25 top `limit` in scope ({@link lexicalOn}), in the index's read thread when it has one. */
+  /**
+   * BM25 top `limit` in scope, in the index's read thread when it has one: from its in-memory
+   * index when that can answer, else by FTS5 ({@link lexicalOn}).
+   */
   async lexical(
     accountId: string,
-    expression: string,
+    query: LexicalQuery,
     restriction: Restriction,
     limit: number,
   ): Promise<readonly LexicalHit[]> {
-    const threaded = await this.#thread?.lexical(accountId, expression, restriction, limit);
-    return threaded ?? lexicalOn(this.#db, accountId, expression, restriction, limit);
+    const threaded = await this.#thread?.lexical(accountId, query, restriction, limit);
+    return threaded ?? lexicalOn(this.#db, accountId, query.expression, restriction, limit);
   }
 
   /** Stop the read thread (the connection is the caller's). */
