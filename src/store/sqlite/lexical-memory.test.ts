@@ -8,7 +8,7 @@ import type { Restriction } from "../contracts/search-index.js";
 import { openDatabase, type SqliteDatabase } from "./database.js";
 import { SqliteDocumentStore } from "./document-store.js";
 import { MemoryLexicalIndex } from "./lexical-memory.js";
-import { lexicalOn, SqliteSearchIndex } from "./search-index.js";
+import { documentFrequenciesOn, lexicalOn, SqliteSearchIndex } from "./search-index.js";
 
 /** A database with documents and chunks written as the document store writes them (foreign keys off: no accounts). */
 function corpus(file = ":memory:") {
@@ -189,6 +189,32 @@ describe("MemoryLexicalIndex", () => {
     expect(index.status().chunks).toBe(1);
   });
 
+  it("counts scoped document frequencies as the FTS5 MATCH joined to the scope does", () => {
+    const { db, document } = corpus();
+    const texts = prose(400, 5);
+    for (let d = 0; d < 40; d++) {
+      document(`d${d}`, texts.slice(d * 10, d * 10 + 10), {
+        bucket: 1 + (d % 3),
+        account: d % 5 ? "acct" : "x",
+      });
+    }
+    document("cjk", ["机器学习 cells"], { bucket: 1 });
+    const index = new MemoryLexicalIndex(db);
+    index.buildAll();
+    const ftsTerms = ['"cells"', '"kinase"', '"Insulin"', '"absent"', '"机 器"', '"tumors"'];
+    for (const restriction of [
+      { bucketIds: [1] },
+      { bucketIds: [2, 3] },
+      { documentIds: ["d1", "d2", "d5", "cjk", "nope"] },
+    ] as Restriction[]) {
+      for (const account of ["acct", "x", "nobody"]) {
+        const counted = documentFrequenciesOn(db, account, ftsTerms, restriction, index);
+        expect(counted).toEqual(documentFrequenciesOn(db, account, ftsTerms, restriction));
+      }
+    }
+    expect(documentFrequenciesOn(db, "acct", ['"机 器"'], { bucketIds: [1] }, index)).toEqual([1]);
+  });
+
   it("leaves a large backlog to steps (FTS5 answers meanwhile) and rebuilds when the log was pruned", () => {
     const { db, document } = corpus();
     document("a", ["alpha"]);
@@ -261,6 +287,12 @@ describe("SqliteSearchIndex with its in-memory index", () => {
       );
       c.document("fresh", ["receptor receptor receptor mouse mouse"]);
       expect((await index.lexical("acct", query, bucket1, 1))[0]?.documentId).toBe("fresh");
+      // Scoped frequencies (a scope smaller than the index) come from the thread's index too.
+      c.document("elsewhere", ["receptor"], { bucket: 2 });
+      const scoped = { bucketIds: [1], chunks: 501 };
+      expect(await index.documentFrequencies("acct", ['"receptor"', '"mice"'], scoped)).toEqual(
+        documentFrequenciesOn(db, "acct", ['"receptor"', '"mice"'], scoped),
+      );
       await index.close();
 
       const without = new SqliteSearchIndex(db, new SqliteDocumentStore(db), { file, memoryLexical: false });

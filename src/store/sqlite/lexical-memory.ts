@@ -255,6 +255,34 @@ export class MemoryLexicalIndex {
     }));
   }
 
+  /**
+   * How many of the account's complete chunks in `restriction` contain each token, or undefined
+   * when this index is not current. (Index-wide counts come cheaper from FTS5's vocabulary.)
+   */
+  documentFrequencies(
+    accountId: string,
+    tokens: readonly string[],
+    restriction: Restriction,
+  ): number[] | undefined {
+    if (!this.sync()) return undefined;
+    const account = this.#accountIndex.get(accountId);
+    if (account === undefined) return tokens.map(() => 0);
+    const allowed = this.#allowedDocuments(account, restriction);
+    const alive = this.#alive;
+    const slotDocument = this.#slotDocument;
+    return tokens.map((token) => {
+      const id = this.#termIndex.get(token);
+      if (id === undefined) return 0;
+      const { slots, count } = this.#postings[id] as Postings;
+      let n = 0;
+      for (let i = 0; i < count; i++) {
+        const slot = slots[i] as number;
+        if (alive[slot] === 1 && allowed[slotDocument[slot] as number] === 1) n++;
+      }
+      return n;
+    });
+  }
+
   /** 1 per document index the query may return. */
   #allowedDocuments(account: number, restriction: Restriction): Uint8Array {
     const allowed = new Uint8Array(this.#documentId.length);

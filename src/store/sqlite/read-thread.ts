@@ -31,10 +31,21 @@ export type ReadRequest =
       readonly restriction: Restriction;
       readonly limit: number;
     }
+  | {
+      readonly id: number;
+      readonly kind: "frequencies";
+      readonly accountId: string;
+      readonly terms: readonly string[];
+      readonly restriction: Restriction;
+    }
   | { readonly id: number; readonly kind: "warm" };
 export type ReadReply =
   | { readonly id: number; readonly hits: readonly (VectorHit | LexicalHit)[] }
+  | { readonly id: number; readonly counts: readonly number[] }
   | { readonly id: number; readonly error: string };
+
+/** What a call resolves to: hits, or counts. */
+type Answer = readonly (VectorHit | LexicalHit)[] | readonly number[];
 
 /** A request without its id (distributes over the union). */
 type Call<R> = R extends { readonly id: number } ? Omit<R, "id"> : never;
@@ -54,7 +65,7 @@ export class ReadThread {
   #nextId = 1;
   #restarts = 0;
   #closed = false;
-  readonly #pending = new Map<number, (hits: readonly (VectorHit | LexicalHit)[] | undefined) => void>();
+  readonly #pending = new Map<number, (answer: Answer | undefined) => void>();
 
   constructor(data: ReadWorkerData) {
     this.#data = data;
@@ -81,6 +92,16 @@ export class ReadThread {
     >;
   }
 
+  /** Scoped document frequencies of FTS terms (see documentFrequenciesOn), or undefined when the thread cannot answer. */
+  async frequencies(
+    accountId: string,
+    terms: readonly string[],
+    restriction: Restriction,
+  ): Promise<number[] | undefined> {
+    const reply = await this.#call({ kind: "frequencies", accountId, terms, restriction });
+    return reply as number[] | undefined;
+  }
+
   /**
    * Start the thread now (an in-memory index begins building) and resolve once its in-memory
    * index is built: true, or false when it has none or the thread cannot answer.
@@ -98,7 +119,7 @@ export class ReadThread {
     await worker?.terminate();
   }
 
-  #call(call: Call<ReadRequest>): Promise<readonly (VectorHit | LexicalHit)[] | undefined> {
+  #call(call: Call<ReadRequest>): Promise<Answer | undefined> {
     const worker = this.#ensureWorker();
     if (!worker) return Promise.resolve(undefined);
     const id = this.#nextId++;
@@ -121,7 +142,7 @@ export class ReadThread {
       if (!resolve) return;
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) worker.unref();
-      resolve("hits" in reply ? reply.hits : undefined);
+      resolve("hits" in reply ? reply.hits : "counts" in reply ? reply.counts : undefined);
     });
     const lost = () => {
       if (this.#worker === worker) this.#worker = undefined;

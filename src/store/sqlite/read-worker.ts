@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { MemoryLexicalIndex } from "./lexical-memory.js";
 import type { ReadReply, ReadRequest, ReadWorkerData } from "./read-thread.js";
-import { lexicalOn } from "./search-index.js";
+import { documentFrequenciesOn, lexicalOn } from "./search-index.js";
 import { nearestOn, vectorTables } from "./vector-index.js";
 
 const { file, model, memoryLexical } = workerData as ReadWorkerData;
@@ -58,6 +58,11 @@ parentPort?.on("message", (request: ReadRequest) => {
       } else {
         reply({ id: request.id, hits: [] });
       }
+      return;
+    }
+    if (request.kind === "frequencies") {
+      const counts = documentFrequenciesOn(db, request.accountId, request.terms, request.restriction, memory);
+      reply({ id: request.id, counts });
       return;
     }
     if (request.kind === "knn") {

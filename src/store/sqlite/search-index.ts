@@ -1,3 +1,4 @@
+import { analyze } from "../../search/analyze.js";
 import type { DocumentRecord } from "../contracts/document-store.js";
 import type {
   CorpusStats,
@@ -11,7 +12,7 @@ import type {
 } from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
 import { type ChunkRow, type SqliteDocumentStore, toChunk } from "./document-store.js";
-import { FIELD_WEIGHTS, type MemoryLexicalOptions } from "./lexical-memory.js";
+import { FIELD_WEIGHTS, type MemoryLexicalIndex, type MemoryLexicalOptions } from "./lexical-memory.js";
 import { ReadThread } from "./read-thread.js";
 
 export { FIELD_WEIGHTS };
@@ -158,14 +159,8 @@ export class SqliteSearchIndex implements SearchIndex {
     if (restriction.chunks !== undefined && restriction.chunks === this.#indexSize()) {
       return this.#vocabularyFrequencies(terms);
     }
-    const byBuckets = restriction.bucketIds !== undefined;
-    const statement = this.#db.prepare(
-      `SELECT count(*) AS n FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
-       WHERE chunks_fts MATCH @term AND d.account_id = @accountId AND d.status = 'complete'
-         AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))`,
-    );
-    const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
-    return terms.map((term) => (statement.get({ term, accountId, ids }) as { n: number }).n);
+    const threaded = await this.#thread?.frequencies(accountId, terms, restriction);
+    return threaded ?? documentFrequenciesOn(this.#db, accountId, terms, restriction);
   }
 
   /**
@@ -325,6 +320,40 @@ export function lexicalOn(
        ORDER BY score DESC, f.rowid LIMIT @limit`,
     )
     .all({ expression, accountId, ids, limit }) as LexicalHit[];
+}
+
+/**
+ * For each FTS term (a quoted string), how many of the account's complete chunks in `restriction`
+ * contain it: counted from the in-memory index when it is given and current (single-token terms),
+ * else by FTS5 MATCH joined to the scope — which walks every posting of a common term.
+ */
+export function documentFrequenciesOn(
+  db: SqliteDatabase,
+  accountId: string,
+  terms: readonly string[],
+  restriction: Restriction,
+  memory?: MemoryLexicalIndex,
+): number[] {
+  const tokens = terms.map((term) => analyze(term.replace(/^"|"$/g, "").replace(/""/g, '"')));
+  const single = tokens.map((t) => (t.length === 1 ? (t[0] as string) : undefined));
+  const counted = memory?.documentFrequencies(
+    accountId,
+    single.filter((t): t is string => t !== undefined),
+    restriction,
+  );
+  const byBuckets = restriction.bucketIds !== undefined;
+  const ids = JSON.stringify(byBuckets ? restriction.bucketIds : restriction.documentIds);
+  let statement: ReturnType<SqliteDatabase["prepare"]> | undefined;
+  let next = 0;
+  return terms.map((term, i) => {
+    if (counted && single[i] !== undefined) return counted[next++] as number;
+    statement ??= db.prepare(
+      `SELECT count(*) AS n FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id
+       WHERE chunks_fts MATCH @term AND d.account_id = @accountId AND d.status = 'complete'
+         AND ${byBuckets ? "d.bucket_id" : "d.id"} IN (SELECT value FROM json_each(@ids))`,
+    );
+    return (statement.get({ term, accountId, ids }) as { n: number }).n;
+  });
 }
 
 /** The indexed chunk count and the index's version (migration 7's triggers keep both). */
