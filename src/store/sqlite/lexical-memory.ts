@@ -45,7 +45,10 @@ export interface MemoryLexicalOptions {
   readonly maxChunks?: number;
   /** Chunks read per build step (default 500: ~25 ms, so queries never wait long behind a step). */
   readonly sliceRows?: number;
-  /** Logged changes a query applies before it runs; beyond, the rest is applied in steps and FTS5 answers meanwhile. */
+  /**
+   * Logged changes a query applies before it runs (default 500: ~25 ms); beyond, the rest is
+   * applied in steps and FTS5 answers meanwhile.
+   */
   readonly changeBudget?: number;
 }
 
@@ -133,7 +136,7 @@ export class MemoryLexicalIndex {
     this.#db = db;
     this.#maxChunks = options.maxChunks ?? 2_000_000;
     this.#sliceRows = options.sliceRows ?? 500;
-    this.#changeBudget = options.changeBudget ?? 2000;
+    this.#changeBudget = options.changeBudget ?? 500;
     this.#begin();
   }
 

@@ -19,6 +19,8 @@ db.pragma("mmap_size = 1073741824");
 const tables = model ? vectorTables(model) : undefined;
 
 const memory = memoryLexical ? new MemoryLexicalIndex(db, memoryLexical) : undefined;
+/** How often the in-memory index looks for logged changes when no query asks. */
+const FOLLOW_MS = 250;
 /** Callers of "warm", answered once the build is done. */
 const waiting: number[] = [];
 let pumping = false;
@@ -55,6 +57,8 @@ parentPort?.on("message", (request: ReadRequest) => {
       } else if (memory.status().state === "building") {
         waiting.push(request.id);
         pump();
+// Between queries, follow the writes of other connections, so that a query seldom has changes to apply first.
+if (memory) setInterval(pump, FOLLOW_MS).unref();
       } else {
         reply({ id: request.id, hits: [] });
       }
@@ -81,3 +85,5 @@ parentPort?.on("message", (request: ReadRequest) => {
 });
 
 pump();
+// Between queries, follow the writes of other connections, so that a query seldom has changes to apply first.
+if (memory) setInterval(pump, FOLLOW_MS).unref();
