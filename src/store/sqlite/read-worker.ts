@@ -57,8 +57,8 @@ parentPort?.on("message", (request: ReadRequest) => {
       } else if (memory.status().state === "building") {
         waiting.push(request.id);
         pump();
-// Between queries, follow the writes of other connections, so that a query seldom has changes to apply first.
-if (memory) setInterval(pump, FOLLOW_MS).unref();
+        // Between queries, follow the writes of other connections, so that a query seldom has changes to apply first.
+        if (memory) setInterval(pump, FOLLOW_MS).unref();
       } else {
         reply({ id: request.id, hits: [] });
       }
