@@ -403,6 +403,43 @@ export function similaritiesOn(
   return out;
 }
 
+/** Set bits of every 16-bit value: a popcount is two lookups (faster in V8 than SWAR arithmetic). */
+const POPCOUNT16 = (() => {
+  const table = new Uint8Array(65536);
+  for (let i = 1; i < 65536; i++) table[i] = (i & 1) + (table[i >>> 1] as number);
+  return table;
+})();
+
+const popcount = (x: number): number => (POPCOUNT16[x & 0xffff] as number) + (POPCOUNT16[x >>> 16] as number);
+
+/** Hamming distance of the sketch at `offset` to the query's `words` words. */
+function hamming(bits: Uint32Array, offset: number, query: Uint32Array, words: number): number {
+  let h = 0;
+  for (let w = 0; w < words; w++) h += popcount((bits[offset + w] as number) ^ (query[w] as number));
+  return h;
+}
+
+/**
+ * {@link hamming} unrolled for 12 words (384 dimensions, the default model): about 2× faster on
+ * 100,000 sketches, since V8 does not unroll a loop whose count it cannot see.
+ */
+function hamming12(bits: Uint32Array, o: number, q: Uint32Array): number {
+  return (
+    popcount((bits[o] as number) ^ (q[0] as number)) +
+    popcount((bits[o + 1] as number) ^ (q[1] as number)) +
+    popcount((bits[o + 2] as number) ^ (q[2] as number)) +
+    popcount((bits[o + 3] as number) ^ (q[3] as number)) +
+    popcount((bits[o + 4] as number) ^ (q[4] as number)) +
+    popcount((bits[o + 5] as number) ^ (q[5] as number)) +
+    popcount((bits[o + 6] as number) ^ (q[6] as number)) +
+    popcount((bits[o + 7] as number) ^ (q[7] as number)) +
+    popcount((bits[o + 8] as number) ^ (q[8] as number)) +
+    popcount((bits[o + 9] as number) ^ (q[9] as number)) +
+    popcount((bits[o + 10] as number) ^ (q[10] as number)) +
+    popcount((bits[o + 11] as number) ^ (q[11] as number))
+  );
+}
+
 /** Rowids of the `limit` live entries nearest to the query by sketch Hamming distance. */
 function sketchNearest(
   db: SqliteDatabase,
@@ -433,15 +470,7 @@ function sketchNearest(
     const bits = toUint32(bitBlob);
     for (let slot = 0, offset = 0; slot < size; slot++, offset += words) {
       if (alive.charCodeAt(slot) !== 49) continue; // "1"
-      let h = 0;
-      for (let w = 0; w < words; w++) {
-        // Population count of the differing bits (SWAR: no table, no branches).
-        let x = (bits[offset + w] as number) ^ (query[w] as number);
-        x -= (x >>> 1) & 0x55555555;
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        x = (x + (x >>> 4)) & 0x0f0f0f0f;
-        h += Math.imul(x, 0x01010101) >>> 24;
-      }
+      const h = words === 12 ? hamming12(bits, offset, query) : hamming(bits, offset, query, words);
       distances[count] = h;
       rowids[count] = blockRowids[slot] as number;
       histogram[h] = (histogram[h] as number) + 1;
