@@ -7,9 +7,7 @@ const TOKEN = /[\p{L}\p{N}]+/gu;
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** Fold case, width and diacritics the way the FTS5 index does (unicode61 remove_diacritics 2). */
-function fold(text: string): string {
-  // ASCII has nothing to normalise or strip (most chunks; saves two Unicode passes).
-  if (ASCII.test(text)) return text.toLowerCase();
+function foldUnicode(text: string): string {
   return text
     .normalize("NFKC")
     .toLowerCase()
@@ -21,7 +19,8 @@ function fold(text: string): string {
 const STEMS = new Map<string, string>();
 const STEM_CACHE_SIZE = 200_000;
 
-function stem(word: string): string {
+/** The Porter stem of a folded word (cached). */
+export function stem(word: string): string {
   let stemmed = STEMS.get(word);
   if (stemmed === undefined) {
     stemmed = stemmer(word);
@@ -38,18 +37,41 @@ function stem(word: string): string {
  */
 export function analyze(text: string): string[] {
   const out: string[] = [];
-  for (const match of fold(text).matchAll(TOKEN)) {
+  scanTokens(
+    text,
+    (word) => out.push(stem(word)),
+    (ideograph) => out.push(ideograph),
+  );
+  return out;
+}
+
+const CJK_SPLIT = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/u;
+
+/**
+ * The tokens of {@link analyze} before stemming, in order: `word` gets each folded word (stem it
+ * with {@link stem}), `ideograph` each CJK character. For callers that map words to their own ids
+ * (an index) and would rather not stem a word they have seen.
+ */
+export function scanTokens(
+  text: string,
+  word: (word: string) => void,
+  ideograph: (character: string) => void,
+): void {
+  // ASCII has nothing to normalise or strip and no ideographs (most chunks; saves the Unicode passes).
+  const ascii = ASCII.test(text);
+  const folded = ascii ? text.toLowerCase() : foldUnicode(text);
+  for (const match of folded.matchAll(TOKEN)) {
     const token = match[0];
-    if (!CJK_CHAR.test(token)) {
-      out.push(stem(token));
+    if (ascii || !CJK_CHAR.test(token)) {
+      word(token);
       continue;
     }
-    for (const part of token.split(/([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/u)) {
+    for (const part of token.split(CJK_SPLIT)) {
       if (part === "") continue;
-      out.push(CJK_CHAR.test(part) ? part : stem(part));
+      if (CJK_CHAR.test(part)) ideograph(part);
+      else word(part);
     }
   }
-  return out;
 }
 
 /** A query term as a sequence of analysed tokens (one for a word, several for a CJK run). */

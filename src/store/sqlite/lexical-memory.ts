@@ -13,14 +13,14 @@
  * Scores follow FTS5's bm25() with the same column weights: per term, f = Σ column weight ×
  * occurrences, D = the row's tokens over all columns, idf = ln((N − n + 0.5) / (n + 0.5)) floored
  * at 1e-6, k1 = 1.2, b = 0.75; N and n count the whole index, as FTS5 does. Tokens come from
- * {@link analyze} (folded, Porter-stemmed, one token per CJK ideograph) for chunks and queries
+ * search/analyze.ts (folded, Porter-stemmed, one token per CJK ideograph) for chunks and queries
  * alike. Query terms of several tokens (a CJK run, matched as a phrase) need positions, which are
  * not kept: those queries stay on FTS5.
  *
  * Kept current from the `search_changes` log (migration 9): each query first re-reads the chunks
  * logged since the last one. Built at start in slices (queries meanwhile run on FTS5).
  */
-import { analyze } from "../../search/analyze.js";
+import { scanTokens, stem } from "../../search/analyze.js";
 import type { LexicalHit, Restriction } from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
 
@@ -43,7 +43,7 @@ const MIN_IDF = 1e-6;
 export interface MemoryLexicalOptions {
   /** Above this many chunks the index is not built and FTS5 answers (memory: ~1 KB per chunk). */
   readonly maxChunks?: number;
-  /** Chunks read per build step (default 500: ~25 ms, so queries never wait long behind a step). */
+  /** Chunks read per build step (default 100: ~15 ms, so queries never wait long behind a step). */
   readonly sliceRows?: number;
   /**
    * Logged changes a query applies before it runs (default 500: ~25 ms); beyond, the rest is
@@ -125,6 +125,11 @@ export class MemoryLexicalIndex {
   readonly #accountIndex = new Map<string, number>();
 
   readonly #termIndex = new Map<string, number>();
+  /** Folded words to term ids (their stems'). */
+  readonly #wordIds = new Map<string, number>();
+  /** Scratch of #add: term ids of the chunk, and their weighted frequencies (zero between calls). */
+  readonly #chunkTerms: number[] = [];
+  #chunkWeights = new Float64Array(0);
   readonly #postings: Postings[] = [];
   #postingCount = 0;
 
@@ -135,7 +140,7 @@ export class MemoryLexicalIndex {
   constructor(db: SqliteDatabase, options: MemoryLexicalOptions = {}) {
     this.#db = db;
     this.#maxChunks = options.maxChunks ?? 2_000_000;
-    this.#sliceRows = options.sliceRows ?? 500;
+    this.#sliceRows = options.sliceRows ?? 100;
     this.#changeBudget = options.changeBudget ?? 500;
     this.#begin();
   }
@@ -204,7 +209,7 @@ export class MemoryLexicalIndex {
    * or undefined when this index cannot answer: not built, behind the log, or a query term of several
    * tokens (a phrase).
    *
-   * @param terms each query term as its analysed tokens ({@link analyze})
+   * @param terms each query term as its analysed tokens (search/analyze.ts)
    */
   search(
     accountId: string,
@@ -351,16 +356,26 @@ export class MemoryLexicalIndex {
   }
 
   #add(row: ChunkRow): void {
-    const weighted = new Map<string, number>();
+    // The chunk's weighted frequency per term id, accumulated in a reused array.
+    const touched = this.#chunkTerms;
+    touched.length = 0;
     let length = 0;
+    let weight = 0;
+    const count = (id: number) => {
+      if (this.#chunkWeights.length <= id) this.#chunkWeights = grow(this.#chunkWeights, id + 1);
+      if (this.#chunkWeights[id] === 0) touched.push(id);
+      this.#chunkWeights[id] = (this.#chunkWeights[id] as number) + weight;
+      length++;
+    };
+    const word = (w: string) => count(this.#wordId(w));
+    const ideograph = (c: string) => count(this.#termId(c));
     const fields = [row.text, row.suggested, row.section, row.title, row.keywords];
-    fields.forEach((field, column) => {
-      if (!field) return;
-      const tokens = analyze(field);
-      length += tokens.length;
-      const weight = WEIGHT_TENTHS[column] as number;
-      for (const token of tokens) weighted.set(token, (weighted.get(token) ?? 0) + weight);
-    });
+    for (let column = 0; column < fields.length; column++) {
+      const field = fields[column];
+      if (!field) continue;
+      weight = WEIGHT_TENTHS[column] as number;
+      scanTokens(field, word, ideograph);
+    }
 
     const slot = this.#slots++;
     this.#slotRowid = grow(this.#slotRowid, this.#slots);
@@ -375,20 +390,15 @@ export class MemoryLexicalIndex {
     this.#live++;
     this.#totalLength += length;
 
-    for (const [token, weight] of weighted) {
-      let id = this.#termIndex.get(token);
-      if (id === undefined) {
-        id = this.#postings.length;
-        this.#termIndex.set(token, id);
-        this.#postings.push({ slots: new Int32Array(4), weights: new Uint16Array(4), count: 0 });
-      }
+    for (const id of touched) {
       const p = this.#postings[id] as Postings;
       if (p.count === p.slots.length) {
         p.slots = grow(p.slots, p.count + 1);
         p.weights = grow(p.weights, p.count + 1);
       }
       p.slots[p.count] = slot;
-      p.weights[p.count] = Math.min(weight, MAX_WEIGHTED);
+      p.weights[p.count] = Math.min(this.#chunkWeights[id] as number, MAX_WEIGHTED);
+      this.#chunkWeights[id] = 0;
       p.count++;
       this.#postingCount++;
     }
@@ -396,6 +406,26 @@ export class MemoryLexicalIndex {
       this.#scores = grow(this.#scores, this.#slots);
       this.#touched = grow(this.#touched, this.#slots);
     }
+  }
+
+  /** The term id of an (unstemmed, folded) word: words seen before skip the stemmer. */
+  #wordId(word: string): number {
+    let id = this.#wordIds.get(word);
+    if (id === undefined) {
+      id = this.#termId(stem(word));
+      this.#wordIds.set(word, id);
+    }
+    return id;
+  }
+
+  #termId(term: string): number {
+    let id = this.#termIndex.get(term);
+    if (id === undefined) {
+      id = this.#postings.length;
+      this.#termIndex.set(term, id);
+      this.#postings.push({ slots: new Int32Array(4), weights: new Uint16Array(4), count: 0 });
+    }
+    return id;
   }
 
   #remove(rowid: number): void {
@@ -506,6 +536,7 @@ export class MemoryLexicalIndex {
     this.#documentBucket = [];
     this.#documentAccount = [];
     this.#termIndex.clear();
+    this.#wordIds.clear();
     this.#postings.length = 0;
     if (state) this.#state = state;
     else this.#begin();
