@@ -83,6 +83,14 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads the largest index the lexical arm keeps in memory", () => {
+    expect(loadConfig({}).search.memoryChunks).toBe(2_000_000);
+    expect(loadConfig({ OPENGROUND_SEARCH_MEMORY_CHUNKS: "0" }).search.memoryChunks).toBe(0);
+    expect(() => loadConfig({ OPENGROUND_SEARCH_MEMORY_CHUNKS: "-1" })).toThrow(
+      /OPENGROUND_SEARCH_MEMORY_CHUNKS/,
+    );
+  });
+
   it("rejects a port out of range", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrow(ConfigError);
   });

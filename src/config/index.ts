@@ -45,9 +45,10 @@ export interface UploadConfig {
 
 export interface SearchConfig {
   /**
-   * Terms in more than this share of the index are left out of the lexical
-   * arm's FTS5 query (`OPENGROUND_SEARCH_COMMON_TERM_PERCENT`, default 20):
-   * lower is faster on big indexes, 100 walks every term.
+   * When FTS5 answers the lexical arm (the in-memory index is not built, disabled, or the query
+   * holds a phrase), terms in more than this share of the index are left out of its query
+   * (`OPENGROUND_SEARCH_COMMON_TERM_PERCENT`, default 20): lower is faster on big indexes, 100
+   * walks every term.
    */
   readonly commonTermShare: number;
   /**
