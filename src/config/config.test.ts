@@ -84,7 +84,7 @@ describe("loadConfig", () => {
   });
 
   it("reads the largest index the lexical arm keeps in memory", () => {
-    expect(loadConfig({}).search.memoryChunks).toBe(2_000_000);
+    expect(loadConfig({}).search.memoryChunks).toBe(1_000_000);
     expect(loadConfig({ OPENGROUND_SEARCH_MEMORY_CHUNKS: "0" }).search.memoryChunks).toBe(0);
     expect(() => loadConfig({ OPENGROUND_SEARCH_MEMORY_CHUNKS: "-1" })).toThrow(
       /OPENGROUND_SEARCH_MEMORY_CHUNKS/,

@@ -53,7 +53,7 @@ export interface SearchConfig {
   readonly commonTermShare: number;
   /**
    * Largest index (in chunks) kept in memory for BM25 (`OPENGROUND_SEARCH_MEMORY_CHUNKS`, default
-   * 2,000,000; about 1 KB of memory per chunk; 0: FTS5 answers every lexical query).
+   * 1,000,000; about 2 KB of memory per chunk; 0: FTS5 answers every lexical query).
    */
   readonly memoryChunks: number;
 }
@@ -237,7 +237,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const search: SearchConfig = Object.freeze({
     commonTermShare: int("OPENGROUND_SEARCH_COMMON_TERM_PERCENT", 20, 1, 100) / 100,
-    memoryChunks: int("OPENGROUND_SEARCH_MEMORY_CHUNKS", 2_000_000, 0, 1_000_000_000),
+    memoryChunks: int("OPENGROUND_SEARCH_MEMORY_CHUNKS", 1_000_000, 0, 1_000_000_000),
   });
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -40,7 +40,7 @@ export function createStores(
   const file = databasePath(config);
   const vectors = vectorModel ? new SqliteVectorIndex(db, vectorModel, { file }) : undefined;
   const documents = new SqliteDocumentStore(db, vectors?.tables);
-  const memoryChunks = config.search?.memoryChunks ?? 2_000_000;
+  const memoryChunks = config.search?.memoryChunks ?? 1_000_000;
   const search = new SqliteSearchIndex(db, documents, {
     file,
     memoryLexical: memoryChunks > 0 ? { maxChunks: memoryChunks } : false,

@@ -41,7 +41,7 @@ const B = 0.75;
 const MIN_IDF = 1e-6;
 
 export interface MemoryLexicalOptions {
-  /** Above this many chunks the index is not built and FTS5 answers (memory: ~1 KB per chunk). */
+  /** Above this many chunks the index is not built and FTS5 answers (memory: about 2 KB per chunk). */
   readonly maxChunks?: number;
   /** Chunks read per build step (default 100: ~15 ms, so queries never wait long behind a step). */
   readonly sliceRows?: number;
@@ -139,7 +139,7 @@ export class MemoryLexicalIndex {
 
   constructor(db: SqliteDatabase, options: MemoryLexicalOptions = {}) {
     this.#db = db;
-    this.#maxChunks = options.maxChunks ?? 2_000_000;
+    this.#maxChunks = options.maxChunks ?? 1_000_000;
     this.#sliceRows = options.sliceRows ?? 100;
     this.#changeBudget = options.changeBudget ?? 500;
     this.#begin();
