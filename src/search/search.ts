@@ -192,11 +192,21 @@ export class SearchService {
     }
 
     const weightsConfig = { ...DEFAULT_WEIGHTS, ...this.#deps.weights };
+    // The lexical query is sent once the query vector is back (or failed): the embedding, then the
+    // KNN, is the longer chain, and on two cores the BM25 thread would otherwise slow the embedding
+    // down; the BM25 query then runs beside the KNN and is done long before it.
     const lexicalPromise =
       mode === "dense" || !expression
         ? Promise.resolve([])
-        : time("lexical", () =>
-            index.lexical(request.accountId, { expression, terms: termTokens }, restriction, RETRIEVE),
+        : (
+            embedding?.then(
+              () => undefined,
+              () => undefined,
+            ) ?? Promise.resolve()
+          ).then(() =>
+            time("lexical", () =>
+              index.lexical(request.accountId, { expression, terms: termTokens }, restriction, RETRIEVE),
+            ),
           );
     // While the arms run in their threads, this one counts the terms' frequencies in the corpus,
     // then reads and analyses the leading candidates of whichever arm answers first.
