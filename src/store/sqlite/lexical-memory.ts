@@ -46,7 +46,7 @@ export interface MemoryLexicalOptions {
   /** Chunks read per build step (default 100: ~15 ms, so queries never wait long behind a step). */
   readonly sliceRows?: number;
   /**
-   * Logged changes a query applies before it runs (default 500: ~25 ms); beyond, the rest is
+   * Logged changes a query applies before it runs (default 100: ~25 ms); beyond, the rest is
    * applied in steps and FTS5 answers meanwhile.
    */
   readonly changeBudget?: number;
@@ -141,7 +141,7 @@ export class MemoryLexicalIndex {
     this.#db = db;
     this.#maxChunks = options.maxChunks ?? 1_000_000;
     this.#sliceRows = options.sliceRows ?? 100;
-    this.#changeBudget = options.changeBudget ?? 500;
+    this.#changeBudget = options.changeBudget ?? 100;
     this.#begin();
   }
 
