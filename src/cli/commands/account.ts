@@ -14,12 +14,13 @@ export function registerAccount(program: Command): void {
     .action(async (options: { email: string; name?: string }) => {
       const problem = emailProblem(options.email);
       if (problem) throw new UsageError(problem);
-      const stores = createStores(loadConfig());
+      // A one-shot command: no in-memory search index to build.
+      const stores = createStores({ dataDir: loadConfig().dataDir, search: { memoryChunks: 0 } });
       try {
         const created = await createAccount(stores.metadata, { email: options.email, name: options.name });
         process.stdout.write(`${JSON.stringify({ email: created.account.email, apiKey: created.apiKey })}\n`);
       } finally {
-        await stores.metadata.close();
+        await stores.close();
       }
     });
 }
