@@ -221,14 +221,9 @@ export class SearchService {
       early ??= prepareChunks(index, prepared, rowids.slice(0, PREFETCH));
       early.catch(() => undefined);
     };
-    // Not before the query vector is back: this thread must be free to hand it to the KNN at once
-    // (the dense chain is the longer one), and preparing candidates takes it for a few milliseconds.
-    void lexicalPromise
-      .then(async (hits) => {
-        await embedding?.catch(() => undefined);
-        prefetch(hits.map((h) => h.rowid));
-      })
-      .catch(() => undefined);
+    // The lexical hits arrive after the query vector was handed to the KNN (see above), so preparing
+    // them never holds this thread while the dense chain waits for it.
+    void lexicalPromise.then((hits) => prefetch(hits.map((h) => h.rowid))).catch(() => undefined);
     void densePromise?.then((d) => d && prefetch(d.hits.map((h) => h.rowid))).catch(() => undefined);
     const [lexical, dense] = await Promise.all([lexicalPromise, densePromise]);
     const lists: RankedList[] = [];

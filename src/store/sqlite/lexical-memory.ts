@@ -20,6 +20,8 @@
  * Kept current from the `search_changes` log (migration 9): each query first re-reads the chunks
  * logged since the last one. Built at start in slices (queries meanwhile run on FTS5).
  */
+
+import type { Statement } from "better-sqlite3";
 import { scanTokens, stem } from "../../search/analyze.js";
 import type { LexicalHit, Restriction } from "../contracts/search-index.js";
 import type { SqliteDatabase } from "./database.js";
@@ -95,6 +97,7 @@ function grow<T extends Int32Array | Uint16Array | Uint8Array | Float32Array | F
 
 export class MemoryLexicalIndex {
   readonly #db: SqliteDatabase;
+  readonly #statements: Record<"version" | "changes" | "slice" | "rows", Statement<unknown[]>>;
   readonly #maxChunks: number;
   readonly #sliceRows: number;
   readonly #changeBudget: number;
@@ -139,6 +142,13 @@ export class MemoryLexicalIndex {
 
   constructor(db: SqliteDatabase, options: MemoryLexicalOptions = {}) {
     this.#db = db;
+    // Prepared once: sync() runs before every query.
+    this.#statements = {
+      version: db.prepare("SELECT version FROM search_index_state WHERE id = 1"),
+      changes: db.prepare("SELECT seq, chunk FROM search_changes WHERE seq > ? ORDER BY seq LIMIT ?"),
+      slice: db.prepare(`SELECT ${ROW_COLUMNS} WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?`),
+      rows: db.prepare(`SELECT ${ROW_COLUMNS} WHERE c.rowid IN (SELECT value FROM json_each(?))`),
+    };
     this.#maxChunks = options.maxChunks ?? 1_000_000;
     this.#sliceRows = options.sliceRows ?? 100;
     this.#changeBudget = options.changeBudget ?? 100;
@@ -180,16 +190,13 @@ export class MemoryLexicalIndex {
    */
   sync(): boolean {
     if (this.#state !== "ready") return false;
-    const version = (
-      this.#db.prepare("SELECT version FROM search_index_state WHERE id = 1").get() as
-        | { version: number }
-        | undefined
-    )?.version;
+    const version = (this.#statements.version.get() as { version: number } | undefined)?.version;
     if (version === undefined) return false;
     if (version === this.#version) return true;
-    const changes = this.#db
-      .prepare("SELECT seq, chunk FROM search_changes WHERE seq > ? ORDER BY seq LIMIT ?")
-      .all(this.#seq, this.#changeBudget + 1) as { seq: number; chunk: number }[];
+    const changes = this.#statements.changes.all(this.#seq, this.#changeBudget + 1) as {
+      seq: number;
+      chunk: number;
+    }[];
     if (changes.length > 0 && (changes[0] as { seq: number }).seq !== this.#seq + 1) {
       // Changes this index never saw were pruned from the log: start again.
       this.#reset();
@@ -326,9 +333,7 @@ export class MemoryLexicalIndex {
   }
 
   #buildSlice(): void {
-    const rows = this.#db
-      .prepare(`SELECT ${ROW_COLUMNS} WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?`)
-      .all(this.#cursor, this.#sliceRows) as ChunkRow[];
+    const rows = this.#statements.slice.all(this.#cursor, this.#sliceRows) as ChunkRow[];
     for (const row of rows) {
       if (row.status === "complete" && row.text !== null) this.#add(row);
     }
@@ -346,9 +351,7 @@ export class MemoryLexicalIndex {
     for (let start = 0; start < rowids.length; start += 500) {
       const part = rowids.slice(start, start + 500);
       for (const rowid of part) this.#remove(rowid);
-      const rows = this.#db
-        .prepare(`SELECT ${ROW_COLUMNS} WHERE c.rowid IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(part)) as ChunkRow[];
+      const rows = this.#statements.rows.all(JSON.stringify(part)) as ChunkRow[];
       for (const row of rows) {
         if (row.status === "complete" && row.text !== null) this.#add(row);
       }
