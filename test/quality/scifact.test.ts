@@ -6,22 +6,27 @@ import { evaluateSciFact } from "../../bench/retrieval/scifact.js";
  * SciFact must not fall below plain BM25's published 0.66 nDCG@10, and must beat our own
  * lexical arm alone (the dense arm has to add something).
  *
- * On a fixed subset of the corpus: every abstract judged for a test query (283) and the first
- * 317 others. Embedding all 5,183 abstracts takes 1–10 minutes depending on the CPU (no AVX-512:
- * the slow end), too long for a test run; the benchmark (`npx tsx bench/retrieval/run.ts`) runs
- * the full corpus. With fewer distractors the scores run higher than the full corpus's (1,000
- * abstracts: lexical 0.765, dense 0.798, hybrid 0.844; full: 0.667, 0.648, 0.736).
+ * On the full corpus of 5,183 abstracts when this machine can embed it in the time given below
+ * (AVX-512 machines: the whole test takes 2–3 minutes). Embedding speed varies tenfold across the
+ * CPUs we run on (an AVX2-only EPYC embeds ~8 chunks/s per core), so the test first ingests a fixed
+ * subset — every abstract judged for a test query (283) and the first 317 others — and then the
+ * other 4,583 only if the subset's rate says they fit in FULL_CORPUS_SECONDS; otherwise it evaluates
+ * on the subset, where fewer distractors make scores run higher (600 abstracts: lexical 0.804,
+ * hybrid 0.871; full: 0.667, 0.737). The log says which corpus ran.
  */
-const CORPUS_SIZE = 600;
+const SUBSET_SIZE = 600;
+const FULL_CORPUS = 5183;
+const FULL_CORPUS_SECONDS = 200;
 
 describe("SciFact retrieval quality", () => {
   it("keeps hybrid nDCG@10 at or above 0.66 and above the lexical arm alone", async () => {
     const result = await evaluateSciFact({
       modes: ["lexical", "hybrid"],
-      corpusSize: CORPUS_SIZE,
+      corpusSize: SUBSET_SIZE,
+      completeWithinSeconds: FULL_CORPUS_SECONDS,
       log: (line) => console.log(line),
     });
-    expect(result.documents).toBe(CORPUS_SIZE);
+    expect([SUBSET_SIZE, FULL_CORPUS]).toContain(result.documents);
     const { hybrid, lexical } = result.modes;
     expect(hybrid?.queries).toBe(300);
     expect(hybrid?.ndcg10).toBeGreaterThanOrEqual(0.66);

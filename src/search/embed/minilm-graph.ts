@@ -184,44 +184,6 @@ export function quantizePerColumn(
   return { q, scale };
 }
 
-/** Convert an fp32 array to IEEE binary16 bits (round to nearest even). Exact for values that came from fp16. */
-function floatToHalfBits(data: Float32Array): Uint16Array {
-  const u32 = new Uint32Array(data.buffer, data.byteOffset, data.length);
-  const out = new Uint16Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const x = u32[i] as number;
-    const sign = (x >>> 16) & 0x8000;
-    const exp = (x >>> 23) & 0xff;
-    const mant = x & 0x7fffff;
-    if (exp === 0xff) {
-      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
-      continue;
-    }
-    const e = exp - 127 + 15;
-    if (e >= 0x1f) {
-      out[i] = sign | 0x7c00;
-    } else if (e <= 0) {
-      if (e < -10) {
-        out[i] = sign;
-      } else {
-        const m = mant | 0x800000;
-        const shift = 14 - e;
-        let half = m >>> shift;
-        const rest = m & ((1 << shift) - 1);
-        const mid = 1 << (shift - 1);
-        if (rest > mid || (rest === mid && half & 1)) half++;
-        out[i] = sign | half;
-      }
-    } else {
-      let half = (e << 10) | (mant >>> 13);
-      const rest = mant & 0x1fff;
-      if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
-      out[i] = sign | half;
-    }
-  }
-  return out;
-}
-
 /** The four dense-layer inputs of each encoder layer, where activations are quantised. */
 export const PROBE_KINDS = ["qkv", "attn_out", "ffn_in", "ffn_out"] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
@@ -251,21 +213,16 @@ export function buildMiniLmGraph(
 
   // ---- embeddings: word + position + token type, LayerNorm
   const wordName = `${prefix}embeddings.word_embeddings.weight`;
-  const word = t("embeddings.word_embeddings.weight", [cfg.vocabSize, H]);
+  const wordRaw = st.raw(wordName, [cfg.vocabSize, H]);
   let wordVec: string;
-  if (st.tensors.get(wordName)?.dtype === "F16") {
-    // Keep the big table in fp16 (exact: that is how it ships) and widen after the lookup.
-    g.init(
-      "word_embeddings",
-      "float16",
-      [cfg.vocabSize, H],
-      rawBytes(new Uint8Array(floatToHalfBits(word).buffer)),
-    );
+  if (wordRaw.dtype === "F16") {
+    // Keep the big table in fp16, its bytes as shipped, and widen after the lookup.
+    g.init("word_embeddings", "float16", [cfg.vocabSize, H], wordRaw.bytes);
     wordVec = g.one("Cast", [g.one("Gather", ["word_embeddings", INPUT_IDS], { axis: { i: 0 } })], {
       to: { i: 1 },
     });
   } else {
-    g.f32("word_embeddings", [cfg.vocabSize, H], word);
+    g.f32("word_embeddings", [cfg.vocabSize, H], t("embeddings.word_embeddings.weight", [cfg.vocabSize, H]));
     wordVec = g.one("Gather", ["word_embeddings", INPUT_IDS], { axis: { i: 0 } });
   }
   const positions = t("embeddings.position_embeddings.weight", [cfg.maxPositions, H]);

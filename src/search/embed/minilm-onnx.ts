@@ -5,7 +5,7 @@
  * int8 (the default) quantises every dense layer's weights per column and runs them through
  * DynamicQuantizeMatMul: about twice as fast as fp32, cosine ≈ 0.997 to it (≥ 0.99 but for
  * texts of one or two tokens). Its few outlier activation channels are tamed with ranges
- * calibrated once per process on built-in texts.
+ * calibrated on built-in texts (minilm-calibrate.ts), stored in minilm-calibration.ts.
  */
 import type { InferenceSession } from "onnxruntime-node";
 import {
@@ -15,7 +15,8 @@ import {
   miniLmPaths,
   readMiniLmWeights,
 } from "./minilm-assets.js";
-import { buildMiniLmGraph, POOLED_OUTPUT, PROBE_KINDS, probeName } from "./minilm-graph.js";
+import { miniLmCalibration } from "./minilm-calibration.js";
+import { buildMiniLmGraph, POOLED_OUTPUT } from "./minilm-graph.js";
 import { batchFeeds, defaultThreads, loadOrt, type Ort, sessionOptions } from "./ort.js";
 import { planBatches, TextTokenizer } from "./tokenizer.js";
 import { type Embedder, EmbedError, type EmbedKind } from "./types.js";
@@ -48,29 +49,7 @@ interface SharedSession {
 
 // One session per (variant, threads) in this thread, shared by every embedder that asks for it.
 const sessions = new Map<string, Promise<SharedSession>>();
-let calibration: Promise<ReadonlyMap<string, Float32Array>> | undefined;
 let tokenizer: Promise<TextTokenizer> | undefined;
-
-/**
- * Texts the int8 variant is calibrated on: short and long, prose, queries, code and numbers.
- * Only the per-channel maxima matter, and those are dominated by a few fixed outlier channels.
- */
-const CALIBRATION_TEXTS = [
-  "hello",
-  "How do I reset my password?",
-  "covid-19 vaccine efficacy in older adults",
-  "ERROR 503: upstream service unavailable (retry in 30s)",
-  "SELECT id, name FROM users WHERE created_at > '2024-01-01' ORDER BY name;",
-  "Photosynthesis converts light energy into chemical energy stored in glucose.",
-  "The quarterly report shows revenue grew by 12 percent compared with last year, driven by strong demand in Europe and Asia, while operating costs stayed flat.",
-  "Die Katze sitzt auf der Matte. Le chat est assis sur le tapis. 猫はマットの上に座っている。",
-  "Once upon a time, in a small village by the sea, there lived an old fisherman who told stories to anyone who would listen. ".repeat(
-    5,
-  ),
-  "Mitochondrial dysfunction has been implicated in neurodegenerative disease. In this study we measured oxygen consumption, membrane potential and reactive oxygen species in fibroblasts from 42 patients and 38 controls, and found a 23% reduction (p < 0.01) in complex I activity that correlated with disease duration. ".repeat(
-    2,
-  ),
-];
 
 function getTokenizer(): Promise<TextTokenizer> {
   if (!tokenizer) {
@@ -82,53 +61,12 @@ function getTokenizer(): Promise<TextTokenizer> {
   return tokenizer;
 }
 
-async function calibrate(ort: Ort, weights: Uint8Array, config: string): Promise<Map<string, Float32Array>> {
-  const tok = await getTokenizer();
-  const session = await ort.InferenceSession.create(
-    buildMiniLmGraph(weights, config, { probes: true }),
-    sessionOptions(defaultThreads()),
-  );
-  try {
-    const ranges = new Map<string, Float32Array>();
-    for (const text of CALIBRATION_TEXTS) {
-      const batch = tok.batch([tok.encode(text, MINILM_MAX_TOKENS)]);
-      const out = await session.run(batchFeeds(ort, session, batch));
-      for (let layer = 0; ; layer++) {
-        if (!out[probeName(layer, "qkv")]) break;
-        for (const kind of PROBE_KINDS) {
-          const name = probeName(layer, kind);
-          const value = out[name];
-          if (!value) continue;
-          const data = value.data as Float32Array;
-          const dim = value.dims[value.dims.length - 1] as number;
-          const r = ranges.get(name) ?? new Float32Array(dim);
-          ranges.set(name, r);
-          for (let i = 0; i < data.length; i++) {
-            const a = Math.abs(data[i] as number);
-            if (a > (r[i % dim] as number)) r[i % dim] = a;
-          }
-        }
-      }
-    }
-    return ranges;
-  } finally {
-    await session.release();
-  }
-}
-
 async function openSession(ort: Ort, quantize: boolean, threads: number): Promise<InferenceSession> {
   const { weights, config } = await readMiniLmWeights();
-  let smoothing: { ranges: ReadonlyMap<string, Float32Array> } | undefined;
-  if (quantize) {
-    if (!calibration) {
-      calibration = calibrate(ort, weights, config);
-      calibration.catch(() => {
-        calibration = undefined; // let a later attempt try again
-      });
-    }
-    smoothing = { ranges: await calibration };
-  }
-  const graph = buildMiniLmGraph(weights, config, { quantize, ...(smoothing ? { smoothing } : {}) });
+  const graph = buildMiniLmGraph(weights, config, {
+    quantize,
+    ...(quantize ? { smoothing: { ranges: miniLmCalibration() } } : {}),
+  });
   return ort.InferenceSession.create(graph, sessionOptions(threads));
 }
 

@@ -40,13 +40,25 @@ export class SafeTensors {
     this.tensors = tensors;
   }
 
-  /** The tensor `name` as fp32 (F16 and BF16 are widened exactly), with its shape. */
-  float32(name: string, expectShape?: readonly number[]): { data: Float32Array; shape: readonly number[] } {
+  #info(name: string, expectShape?: readonly number[]): SafeTensorInfo {
     const info = this.tensors.get(name);
     if (!info) throw new Error(`safetensors: missing tensor ${name}`);
     if (expectShape && info.shape.join("x") !== expectShape.join("x")) {
       throw new Error(`safetensors: ${name} has shape [${info.shape}], expected [${expectShape}]`);
     }
+    return info;
+  }
+
+  /** The stored bytes of tensor `name` (little-endian, its own dtype), without a copy. */
+  raw(name: string, expectShape?: readonly number[]): { dtype: string; bytes: Uint8Array } {
+    const info = this.#info(name, expectShape);
+    const start = this.#dataStart + info.begin;
+    return { dtype: info.dtype, bytes: this.#bytes.subarray(start, this.#dataStart + info.end) };
+  }
+
+  /** The tensor `name` as fp32 (F16 and BF16 are widened exactly), with its shape. */
+  float32(name: string, expectShape?: readonly number[]): { data: Float32Array; shape: readonly number[] } {
+    const info = this.#info(name, expectShape);
     const count = info.shape.reduce((a, b) => a * b, 1);
     const start = this.#dataStart + info.begin;
     const view = new DataView(this.#bytes.buffer, this.#bytes.byteOffset + start, info.end - info.begin);
