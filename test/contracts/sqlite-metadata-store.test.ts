@@ -32,6 +32,35 @@ describe("sqlite database", () => {
     }
   });
 
+  it("batches usage increments: readers of the meters see them at once, the file within a second or at close", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-sqlite-"));
+    const file = path.join(dir, "db.sqlite");
+    try {
+      const store = new SqliteMetadataStore(openDatabase(file));
+      const account = await store.createAccount({ email: "u@example.com", status: "user" });
+      const other = openDatabase(file);
+      const written = () =>
+        (other.prepare("SELECT coalesce(sum(value), 0) AS n FROM usage_minutes").get() as { n: number }).n;
+      const at = new Date("2026-01-01T10:00:30Z");
+      for (let i = 0; i < 5; i++) await store.recordUsage(account.id, "searches", 1, at);
+      await store.recordUsage(account.id, "fileTokens", 120, at);
+      await store.recordUsage(account.id, "searches", 0, at); // ignored
+      expect(written()).toBe(0); // not yet: no write transaction per search
+      const window = [new Date("2026-01-01T10:00:00Z"), new Date("2026-01-01T10:02:00Z")] as const;
+      expect(await store.sumUsage(account.id, "searches", ...window)).toBe(5);
+      expect(written()).toBe(125); // the read flushed them
+      await store.recordUsage(account.id, "searches", 2, at);
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(written()).toBe(127); // the timer flushed them
+      await store.recordUsage(account.id, "searches", 3, at);
+      await store.close();
+      expect(written()).toBe(130); // close flushed them
+      other.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a database newer than the code", () => {
     const db = openDatabase(":memory:");
     db.prepare(

@@ -85,8 +85,16 @@ const targetId = (target: WorkflowTarget): number => (target === "account" ? ACC
  * {@link MetadataStore} on the embedded SQLite database (better-sqlite3). Calls
  * are synchronous underneath; the async contract keeps adapters swappable.
  */
+/** Longest time a usage increment waits in memory before it is written (see `recordUsage`). */
+const USAGE_FLUSH_MS = 1000;
+
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: SqliteDatabase;
+  readonly #pendingUsage = new Map<
+    string,
+    { accountId: string; metric: UsageMetric; minute: number; value: number }
+  >();
+  #usageTimer: NodeJS.Timeout | undefined;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -97,6 +105,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async close(): Promise<void> {
+    this.#flushUsage();
     if (this.#db.open) this.#db.close();
   }
 
@@ -509,17 +518,55 @@ export class SqliteMetadataStore implements MetadataStore {
 
   // ── Usage ────────────────────────────────────────────────────────────────
 
+  /**
+   * Usage increments are added up in memory and written at most once per {@link USAGE_FLUSH_MS} (and
+   * before any read of the meters, and at close). A search used to write its `searches` increment in
+   * a transaction of its own, and every commit makes the search threads' read connections drop their
+   * page cache and memory map (SQLite does so whenever the database changed): on some machines that
+   * doubled a search's latency. The cost: a crash loses at most the last second's increments.
+   */
   async recordUsage(accountId: string, metric: UsageMetric, amount: number, at: Date): Promise<void> {
     if (!Number.isFinite(amount) || amount <= 0) return;
-    this.#db
-      .prepare(
-        `INSERT INTO usage_minutes (account_id, metric, minute, value) VALUES (?, ?, ?, ?)
-         ON CONFLICT (account_id, metric, minute) DO UPDATE SET value = value + excluded.value`,
-      )
-      .run(accountId, metric, Math.floor(at.getTime() / 60_000), Math.round(amount));
+    const minute = Math.floor(at.getTime() / 60_000);
+    const key = `${accountId}\u0000${metric}\u0000${minute}`;
+    const pending = this.#pendingUsage.get(key);
+    if (pending) pending.value += Math.round(amount);
+    else this.#pendingUsage.set(key, { accountId, metric, minute, value: Math.round(amount) });
+    this.#scheduleUsageFlush();
+  }
+
+  #scheduleUsageFlush(): void {
+    if (this.#usageTimer) return;
+    this.#usageTimer = setTimeout(() => {
+      try {
+        this.#flushUsage();
+      } catch {
+        this.#scheduleUsageFlush(); // e.g. the database was busy: the increments were kept, try again
+      }
+    }, USAGE_FLUSH_MS);
+    this.#usageTimer.unref?.();
+  }
+
+  /** Write the pending usage increments in one transaction; on failure they stay pending. */
+  #flushUsage(): void {
+    if (this.#usageTimer) clearTimeout(this.#usageTimer);
+    this.#usageTimer = undefined;
+    if (this.#pendingUsage.size === 0 || !this.#db.open) return;
+    const rows = [...this.#pendingUsage.values()];
+    // An account deleted meanwhile takes its increments with it (as its meters went with it).
+    const upsert = this.#db.prepare(
+      `INSERT INTO usage_minutes (account_id, metric, minute, value)
+       SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?)
+       ON CONFLICT (account_id, metric, minute) DO UPDATE SET value = value + excluded.value`,
+    );
+    this.#db.transaction(() => {
+      for (const r of rows) upsert.run(r.accountId, r.metric, r.minute, r.value, r.accountId);
+    })();
+    this.#pendingUsage.clear();
   }
 
   async sumUsage(accountId: string, metric: UsageMetric, start: Date, end: Date): Promise<number> {
+    this.#flushUsage();
     const row = this.#db
       .prepare(
         `SELECT coalesce(sum(value), 0) AS total FROM usage_minutes
