@@ -32,7 +32,7 @@ describe("sqlite database", () => {
     }
   });
 
-  it("batches usage increments: readers of the meters see them at once, the file within a second or at close", async () => {
+  it("batches search counts (readers of the meters see them at once, the file within a second or at close), not file tokens", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-sqlite-"));
     const file = path.join(dir, "db.sqlite");
     try {
@@ -43,9 +43,10 @@ describe("sqlite database", () => {
         (other.prepare("SELECT coalesce(sum(value), 0) AS n FROM usage_minutes").get() as { n: number }).n;
       const at = new Date("2026-01-01T10:00:30Z");
       for (let i = 0; i < 5; i++) await store.recordUsage(account.id, "searches", 1, at);
-      await store.recordUsage(account.id, "fileTokens", 120, at);
       await store.recordUsage(account.id, "searches", 0, at); // ignored
       expect(written()).toBe(0); // not yet: no write transaction per search
+      await store.recordUsage(account.id, "fileTokens", 120, at);
+      expect(written()).toBe(120); // written at once: ingestion's meter survives a crash
       const window = [new Date("2026-01-01T10:00:00Z"), new Date("2026-01-01T10:02:00Z")] as const;
       expect(await store.sumUsage(account.id, "searches", ...window)).toBe(5);
       expect(written()).toBe(125); // the read flushed them

@@ -519,15 +519,20 @@ export class SqliteMetadataStore implements MetadataStore {
   // ── Usage ────────────────────────────────────────────────────────────────
 
   /**
-   * Usage increments are added up in memory and written at most once per {@link USAGE_FLUSH_MS} (and
-   * before any read of the meters, and at close). A search used to write its `searches` increment in
-   * a transaction of its own, and every commit makes the search threads' read connections drop their
-   * page cache and memory map (SQLite does so whenever the database changed): on some machines that
-   * doubled a search's latency. The cost: a crash loses at most the last second's increments.
+   * `searches` increments are added up in memory and written at most once per {@link USAGE_FLUSH_MS}
+   * (and before any read of the meters, and at close). A search used to write its increment in a
+   * transaction of its own, and every commit makes the search threads' read connections drop their
+   * page cache (SQLite does so whenever the database changed): a read-only request should not write.
+   * The cost: a crash loses at most the last second's search counts. Other meters (`fileTokens`, from
+   * ingestion, which writes anyway) are written at once, so a crash never loses them.
    */
   async recordUsage(accountId: string, metric: UsageMetric, amount: number, at: Date): Promise<void> {
     if (!Number.isFinite(amount) || amount <= 0) return;
     const minute = Math.floor(at.getTime() / 60_000);
+    if (metric !== "searches") {
+      this.#upsertUsage().run(accountId, metric, minute, Math.round(amount), accountId);
+      return;
+    }
     const key = `${accountId}\u0000${metric}\u0000${minute}`;
     const pending = this.#pendingUsage.get(key);
     if (pending) pending.value += Math.round(amount);
@@ -547,18 +552,22 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#usageTimer.unref?.();
   }
 
+  /** Add to a meter; an account deleted meanwhile takes its increments with it (as it took its meters). */
+  #upsertUsage() {
+    return this.#db.prepare(
+      `INSERT INTO usage_minutes (account_id, metric, minute, value)
+       SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?)
+       ON CONFLICT (account_id, metric, minute) DO UPDATE SET value = value + excluded.value`,
+    );
+  }
+
   /** Write the pending usage increments in one transaction; on failure they stay pending. */
   #flushUsage(): void {
     if (this.#usageTimer) clearTimeout(this.#usageTimer);
     this.#usageTimer = undefined;
     if (this.#pendingUsage.size === 0 || !this.#db.open) return;
     const rows = [...this.#pendingUsage.values()];
-    // An account deleted meanwhile takes its increments with it (as its meters went with it).
-    const upsert = this.#db.prepare(
-      `INSERT INTO usage_minutes (account_id, metric, minute, value)
-       SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?)
-       ON CONFLICT (account_id, metric, minute) DO UPDATE SET value = value + excluded.value`,
-    );
+    const upsert = this.#upsertUsage();
     this.#db.transaction(() => {
       for (const r of rows) upsert.run(r.accountId, r.metric, r.minute, r.value, r.accountId);
     })();
