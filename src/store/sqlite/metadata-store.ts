@@ -81,13 +81,13 @@ const toBucket = (r: BucketRow): Bucket => ({
 });
 const targetId = (target: WorkflowTarget): number => (target === "account" ? ACCOUNT_TARGET : target);
 
+/** Longest time a search count waits in memory before it is written (see `recordUsage`). */
+const USAGE_FLUSH_MS = 1000;
+
 /**
  * {@link MetadataStore} on the embedded SQLite database (better-sqlite3). Calls
  * are synchronous underneath; the async contract keeps adapters swappable.
  */
-/** Longest time a usage increment waits in memory before it is written (see `recordUsage`). */
-const USAGE_FLUSH_MS = 1000;
-
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: SqliteDatabase;
   readonly #pendingUsage = new Map<
