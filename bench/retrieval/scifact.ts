@@ -99,10 +99,10 @@ export async function evaluateSciFact(options: {
   corpusSize?: number;
   /**
    * With `corpusSize`: once the subset is in, ingest the rest of the corpus too when its projected
-   * time (the subset's rate) is within this many seconds (a function: asked once the subset is in);
-   * the result's `documents` tells which ran.
+   * time (the subset's rate) is within the seconds this returns (asked once the subset is in); the
+   * result's `documents` tells which ran.
    */
-  completeWithinSeconds?: number | (() => number);
+  completeWithinSeconds?: () => number;
 }): Promise<SciFactResult> {
   const log = options.log ?? (() => {});
   const full = loadSciFact();
@@ -159,10 +159,7 @@ export async function evaluateSciFact(options: {
       const inSubset = new Set(corpus.map((doc) => doc._id));
       const rest = full.corpus.filter((doc) => !inSubset.has(doc._id));
       const projected = (ingestSeconds / corpus.length) * rest.length;
-      const budget =
-        typeof options.completeWithinSeconds === "function"
-          ? options.completeWithinSeconds()
-          : options.completeWithinSeconds;
+      const budget = options.completeWithinSeconds();
       if (projected <= budget) {
         await ingest(rest);
         documents += rest.length;

@@ -9,11 +9,19 @@ import { runMetadataStoreContract } from "./metadata-store.contract.js";
 
 runMetadataStoreContract("sqlite (memory)", async () => new SqliteMetadataStore(openDatabase(":memory:")));
 
+/** Run `body` with the path of a database file in a fresh directory, removed afterwards. */
+async function withDatabaseFile(body: (file: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-sqlite-"));
+  try {
+    await body(path.join(dir, "db.sqlite"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("sqlite database", () => {
   it("persists across reopen and applies migrations once", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-sqlite-"));
-    const file = path.join(dir, "db.sqlite");
-    try {
+    await withDatabaseFile(async (file) => {
       const first = new SqliteMetadataStore(openDatabase(file));
       const account = await first.createAccount({ email: "x@example.com", status: "user" });
       const bucket = await first.createBucket(account.id, "kept");
@@ -27,15 +35,11 @@ describe("sqlite database", () => {
       const second = new SqliteMetadataStore(db);
       expect((await second.getBucket(account.id, bucket.id))?.name).toBe("kept");
       await second.close();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("batches search counts (readers of the meters see them at once, the file within a second or at close), not file tokens", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "og-sqlite-"));
-    const file = path.join(dir, "db.sqlite");
-    try {
+    await withDatabaseFile(async (file) => {
       const store = new SqliteMetadataStore(openDatabase(file));
       const account = await store.createAccount({ email: "u@example.com", status: "user" });
       const other = openDatabase(file);
@@ -57,9 +61,7 @@ describe("sqlite database", () => {
       await store.close();
       expect(written()).toBe(130); // close flushed them
       other.close();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("refuses a database newer than the code", () => {
